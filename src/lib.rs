@@ -6,3 +6,8 @@
 pub mod parse;
 pub mod finding;
 pub mod source;
+pub mod config;
+pub mod controls;
+pub mod kinds;
+pub mod check;
+pub mod rules;

@@ -47,8 +47,9 @@ pub struct Instance {
     /// Where a key missing from the top level is reported: the front matter's opening `---`,
     /// or the first line of the root mapping.
     pub root_anchor: Span,
-    /// Label for the root anchor when a top-level key is missing.
-    pub root_label: &'static str,
+    /// Said of the root anchor when a top-level key is missing, if the document has no data
+    /// of its own there (no front matter, or an empty one).
+    pub root_note: Option<&'static str>,
 }
 
 /// A parsed document.
@@ -194,7 +195,7 @@ fn parse_yaml_stream(
                 .into_iter()
                 .map(|node| Instance {
                     root_anchor: source.first_line_of(node.span),
-                    root_label: "the top-level mapping starts here",
+                    root_note: None,
                     node,
                 })
                 .collect()
@@ -229,7 +230,7 @@ fn parse_markdown(
                     value: NodeValue::Map(Vec::new()),
                 },
                 root_anchor: at,
-                root_label: "this document has no front matter",
+                root_note: Some("this document has no front matter"),
             });
             0
         }
@@ -263,7 +264,7 @@ fn parse_markdown(
                                 value: NodeValue::Map(Vec::new()),
                             },
                             root_anchor: fm.open,
-                            root_label: "the front matter is empty",
+                            root_note: Some("the front matter is empty"),
                         }),
                         Some(node @ Node {
                             value: NodeValue::Map(_),
@@ -271,7 +272,7 @@ fn parse_markdown(
                         }) => doc.data.push(Instance {
                             node,
                             root_anchor: fm.open,
-                            root_label: "front matter starts here",
+                            root_note: None,
                         }),
                         Some(node) => {
                             let what = match node.value {

@@ -1,0 +1,188 @@
+//! Running rules on one document: schema errors mapped back to spans, and required sections.
+
+use std::sync::Arc;
+
+use jsonschema::ValidationError;
+use jsonschema::error::ValidationErrorKind;
+
+use crate::finding::Finding;
+use crate::parse::markdown::{Heading, normalize_heading};
+use crate::parse::{Document, Instance};
+use crate::rules::{Registry, Rule};
+use crate::source::{SourceFile, Span};
+
+/// The Hugging Face card templates' placeholder for a section nobody filled in.
+pub const PLACEHOLDER: &str = "[More Information Needed]";
+
+/// Where a schema error is, in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// The span to report.
+    pub span: Span,
+    /// JSON pointer of the value concerned (for a missing key: where it belongs).
+    pub pointer: String,
+    /// What is wrong there.
+    pub detail: String,
+}
+
+/// Run every rule for `kind` on `doc`.
+#[must_use]
+pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in registry.for_kind(kind) {
+        if let Some(validator) = &rule.schema {
+            for instance in &doc.data {
+                let data = instance.node.to_json();
+                for error in validator.iter_errors(&data) {
+                    for l in locate_error(instance, &doc.source, &error) {
+                        out.push(
+                            Finding::new(&rule.info, &doc.source, l.span)
+                                .with_pointer(l.pointer)
+                                .with_detail(l.detail),
+                        );
+                    }
+                }
+            }
+        }
+        check_sections(rule, doc, &mut out);
+    }
+    out
+}
+
+/// Map a schema error to the place in the text it is about. A missing key is reported at the
+/// key of the mapping it belongs in; an unexpected key at that key; anything else at the value.
+#[must_use]
+pub fn locate_error(instance: &Instance, source: &SourceFile, error: &ValidationError<'_>) -> Vec<Located> {
+    let pointer = error.instance_path().as_str();
+    let here = instance.node.lookup(pointer);
+    let value_span = |ptr: &str| {
+        instance
+            .node
+            .lookup(ptr)
+            .map(|l| source.first_line_of(l.node.span))
+    };
+    // The span a mapping is introduced by: its key, else (root, or item of a list) its start.
+    let mapping_anchor = || match here {
+        Some(l) if !pointer.is_empty() => l
+            .key_span
+            .unwrap_or_else(|| source.first_line_of(l.node.span)),
+        _ => instance.root_anchor,
+    };
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+            let detail = match instance.root_note {
+                Some(note) if pointer.is_empty() => format!("missing `{name}` ({note})"),
+                _ => format!("missing `{name}`"),
+            };
+            vec![Located {
+                span: mapping_anchor(),
+                pointer: format!("{pointer}/{}", escape(&name)),
+                detail,
+            }]
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+            .iter()
+            .map(|key| {
+                let ptr = format!("{pointer}/{}", escape(key));
+                let span = instance
+                    .node
+                    .lookup(&ptr)
+                    .and_then(|l| l.key_span)
+                    .unwrap_or_else(mapping_anchor);
+                Located {
+                    span,
+                    pointer: ptr,
+                    detail: format!("`{key}` is not allowed here"),
+                }
+            })
+            .collect(),
+        _ => vec![Located {
+            span: value_span(pointer).unwrap_or(instance.root_anchor),
+            pointer: pointer.to_string(),
+            detail: error.masked().to_string(),
+        }],
+    }
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+fn check_sections(rule: &Rule, doc: &Document, out: &mut Vec<Finding>) {
+    if rule.sections.is_empty() {
+        return;
+    }
+    for alternatives in &rule.sections {
+        let wanted: Vec<String> = alternatives.iter().map(|h| normalize_heading(h)).collect();
+        let found = doc
+            .headings
+            .iter()
+            .find(|h| wanted.contains(&normalize_heading(&h.text)));
+        match found {
+            None => {
+                // A missing section belongs in the body: point at the document's title, or
+                // at the start of the body when it has no heading at all.
+                let span = doc.headings.first().map_or_else(
+                    || {
+                        doc.data
+                            .first()
+                            .map_or(Span::point(doc.source.pos_at_byte(0)), |i| i.root_anchor)
+                    },
+                    |h| h.span,
+                );
+                let names = alternatives
+                    .iter()
+                    .map(|a| format!("\"{a}\""))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                out.push(
+                    Finding::new(&rule.info, &doc.source, span)
+                        .with_detail(format!("no section {names} in this document")),
+                );
+            }
+            Some(heading) => {
+                if let Some(span) = unfilled(&doc.source, heading, &doc.headings) {
+                    out.push(Finding::new(&rule.info, &doc.source, span).with_detail(format!(
+                        "section \"{}\" holds no content beyond the template placeholder",
+                        heading.text
+                    )));
+                }
+            }
+        }
+    }
+}
+
+/// If the section under `heading` has no content of its own (only white space, HTML comments,
+/// sub-headings and [`PLACEHOLDER`]s), the span to report: the first placeholder, else the
+/// heading.
+fn unfilled(source: &Arc<SourceFile>, heading: &Heading, all: &[Heading]) -> Option<Span> {
+    let (start, end) = heading.section;
+    let text = source.text();
+    let mut rest = String::with_capacity(end - start);
+    let mut pos = start;
+    // Cut out sub-headings, then comments and placeholders.
+    for sub in all
+        .iter()
+        .filter(|h| h.span.start.byte >= start && h.span.start.byte < end)
+    {
+        rest.push_str(&text[pos..sub.span.start.byte]);
+        pos = sub.span.end.byte;
+    }
+    rest.push_str(&text[pos.min(end)..end]);
+    let mut cleaned = String::with_capacity(rest.len());
+    let mut s = rest.as_str();
+    while let Some(i) = s.find("<!--") {
+        cleaned.push_str(&s[..i]);
+        s = s[i..].find("-->").map_or("", |j| &s[i + j + 3..]);
+    }
+    cleaned.push_str(s);
+    let cleaned = cleaned.replace(PLACEHOLDER, "");
+    if !cleaned.trim().is_empty() {
+        return None;
+    }
+    let placeholder = text[start..end].find(PLACEHOLDER).map(|i| {
+        source.span_of_bytes(start + i, start + i + PLACEHOLDER.len())
+    });
+    Some(placeholder.unwrap_or(heading.span))
+}

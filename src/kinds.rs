@@ -1,0 +1,287 @@
+//! Document kinds and how a file is given one.
+//!
+//! First match wins:
+//! 1. a declaration in the document: the top-level key `aims-kind` (YAML, JSON, front matter);
+//! 2. the globs of `[documents]` in `aims-lint.toml`;
+//! 3. built-in path conventions ([`CONVENTIONS`]);
+//! 4. Hugging Face card metadata in Markdown front matter ([`HF_MODEL_KEYS`], [`HF_DATASET_KEYS`]).
+//!
+//! Other files are not AIMS documents and are skipped.
+
+use std::fmt;
+use std::sync::{Arc, LazyLock};
+
+use globset::{GlobSet, GlobSetBuilder};
+
+use crate::config::{Settings, compile_glob};
+use crate::controls::closest;
+use crate::finding::{Finding, RuleInfo, Severity};
+use crate::parse::yaml::NodeValue;
+use crate::parse::{Document, Format};
+use crate::source::Span;
+
+/// The key that declares a document's kind.
+pub const DECLARATION_KEY: &str = "aims-kind";
+
+/// Built-in document kinds and what each holds.
+pub const BUILTIN: [(&str, &str); 9] = [
+    ("ai-policy", "the organisation's AI policy"),
+    ("ai-system", "an AI system's inventory record"),
+    ("dataset-sheet", "a dataset sheet or Hugging Face dataset card"),
+    ("impact-assessment", "an AI system impact assessment"),
+    ("model-card", "a model card (Hugging Face style or other)"),
+    ("risk-register", "the AI risk register and treatment plan"),
+    ("roles", "AI roles, responsibilities and people"),
+    ("statement-of-applicability", "the Statement of Applicability"),
+    ("supplier", "a supplier or third-party record"),
+];
+
+/// Built-in path conventions, relative to the repository root. Matching ignores case.
+pub const CONVENTIONS: [(&str, &[&str]); 9] = [
+    (
+        "model-card",
+        &[
+            "**/model_card.md",
+            "**/model-card.md",
+            "**/modelcard.md",
+            "**/*_model_card.md",
+            "**/model-cards/**",
+            "**/model_cards/**",
+        ],
+    ),
+    (
+        "dataset-sheet",
+        &[
+            "**/datasheet*.md",
+            "**/data_card.md",
+            "**/data-card.md",
+            "**/dataset_card.md",
+            "**/dataset-card.md",
+            "**/dataset-cards/**",
+            "**/dataset_cards/**",
+            "**/datasheets/**",
+        ],
+    ),
+    (
+        "ai-policy",
+        &["**/policies/**", "**/ai_policy.md", "**/ai-policy.*"],
+    ),
+    ("ai-system", &["**/ai-systems/**", "**/ai_systems/**"]),
+    (
+        "impact-assessment",
+        &["**/impact-assessments/**", "**/impact_assessments/**"],
+    ),
+    ("risk-register", &["**/risk-register.*", "**/risk_register.*"]),
+    ("roles", &["**/roles.yaml", "**/roles.yml", "**/raci.yaml", "**/raci.yml"]),
+    (
+        "statement-of-applicability",
+        &["**/statement-of-applicability.*", "**/soa.yaml", "**/soa.yml"],
+    ),
+    ("supplier", &["**/suppliers/**"]),
+];
+
+/// Front-matter keys that only Hugging Face model cards use.
+pub const HF_MODEL_KEYS: [&str; 4] = ["library_name", "pipeline_tag", "base_model", "model-index"];
+/// Front-matter keys that only Hugging Face dataset cards use.
+pub const HF_DATASET_KEYS: [&str; 5] = [
+    "task_categories",
+    "size_categories",
+    "annotations_creators",
+    "source_datasets",
+    "dataset_info",
+];
+
+static CONVENTION_SET: LazyLock<(GlobSet, Vec<(&'static str, &'static str)>)> =
+    LazyLock::new(|| {
+        let mut builder = GlobSetBuilder::new();
+        let mut index = Vec::new();
+        for (kind, globs) in CONVENTIONS {
+            for glob in globs {
+                builder.add(compile_glob(glob).expect("built-in globs compile"));
+                index.push((kind, *glob));
+            }
+        }
+        (builder.build().expect("built-in globs compile"), index)
+    });
+
+/// Reported when `aims-kind` names no known kind.
+pub static UNKNOWN_KIND: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
+    Arc::new(RuleInfo {
+        id: "unknown-document-kind".to_string(),
+        control: None,
+        severity: Severity::Error,
+        message: "`aims-kind` names no known document kind".to_string(),
+        help: "use a built-in kind (run `aims-lint files --kinds`) or add the kind to `[documents]` in aims-lint.toml".to_string(),
+        url: None,
+    })
+});
+
+/// Why a file has its kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// `aims-kind` in the document.
+    Declared(Span),
+    /// A glob of `[documents]`.
+    Config(String),
+    /// A built-in path convention.
+    Convention(&'static str),
+    /// Hugging Face card metadata.
+    HuggingFace(&'static str),
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Declared(span) => write!(f, "declared by `{DECLARATION_KEY}` at line {}", span.start.line),
+            Reason::Config(glob) => write!(f, "matches `{glob}` in aims-lint.toml"),
+            Reason::Convention(glob) => write!(f, "path convention `{glob}`"),
+            Reason::HuggingFace(key) => write!(f, "Hugging Face front-matter key `{key}`"),
+        }
+    }
+}
+
+/// The outcome of classification.
+#[derive(Debug)]
+pub enum Classified {
+    /// An AIMS document of this kind.
+    Kind(String, Reason),
+    /// `aims-kind` names an unknown kind: a finding, and no rules run.
+    Unknown(Finding),
+    /// Not an AIMS document.
+    None,
+}
+
+/// The kind that paths alone give `rel` (config globs, then conventions).
+#[must_use]
+pub fn by_path(settings: &Settings, rel_to_base: Option<&str>, rel: &str) -> Option<(String, Reason)> {
+    if let Some((kind, glob)) = rel_to_base.and_then(|r| settings.kind_by_config(r)) {
+        return Some((kind.to_string(), Reason::Config(glob.to_string())));
+    }
+    let (set, index) = &*CONVENTION_SET;
+    set.matches(rel).first().map(|i| {
+        let (kind, glob) = index[*i];
+        (kind.to_string(), Reason::Convention(glob))
+    })
+}
+
+/// Give `doc` its kind.
+#[must_use]
+pub fn classify(doc: &Document, settings: &Settings, rel_to_base: Option<&str>) -> Classified {
+    let known = settings.kinds();
+    if let Some(entry) = doc.root().and_then(|r| r.get(DECLARATION_KEY)) {
+        let value_span = doc.source.first_line_of(entry.value.span);
+        return match &entry.value.value {
+            NodeValue::String(kind) if known.contains(kind) => {
+                Classified::Kind(kind.clone(), Reason::Declared(entry.key_span))
+            }
+            other => {
+                let shown = match other {
+                    NodeValue::String(s) => s.clone(),
+                    _ => entry.value.to_json().to_string(),
+                };
+                let near = closest(&shown, known.iter().map(String::as_str), 2);
+                let mut detail = format!("`{shown}` is not a document kind");
+                if !near.is_empty() {
+                    detail.push_str(&format!("; did you mean `{}`?", near.join("` or `")));
+                }
+                Classified::Unknown(
+                    Finding::new(&UNKNOWN_KIND, &doc.source, value_span)
+                        .with_detail(detail)
+                        .with_pointer(format!("/{DECLARATION_KEY}")),
+                )
+            }
+        };
+    }
+    // The data did not parse, but the text says what it is: keep it, so that its syntax
+    // findings are reported rather than lost.
+    if doc.data.is_empty()
+        && let Some(kind) = declared_value(doc.source.text())
+    {
+        if known.contains(&kind) {
+            let line = doc
+                .source
+                .text()
+                .lines()
+                .position(|l| l.starts_with(DECLARATION_KEY))
+                .unwrap_or(0) as u32
+                + 1;
+            return Classified::Kind(kind, Reason::Declared(doc.source.line_span(line)));
+        }
+    }
+    if let Some((kind, reason)) = by_path(settings, rel_to_base, doc.source.name()) {
+        return Classified::Kind(kind, reason);
+    }
+    if doc.format == Format::Markdown
+        && let Some(root) = doc.root()
+    {
+        if let Some(key) = HF_MODEL_KEYS.iter().find(|k| root.get(k).is_some()) {
+            return Classified::Kind("model-card".to_string(), Reason::HuggingFace(key));
+        }
+        if let Some(key) = HF_DATASET_KEYS.iter().find(|k| root.get(k).is_some()) {
+            return Classified::Kind("dataset-sheet".to_string(), Reason::HuggingFace(key));
+        }
+    }
+    Classified::None
+}
+
+fn declared_value(text: &str) -> Option<String> {
+    text.lines().find_map(|l| {
+        let rest = l.strip_prefix(DECLARATION_KEY)?.trim_start().strip_prefix(':')?;
+        let v = rest.split('#').next()?.trim().trim_matches(['"', '\'']);
+        (!v.is_empty()).then(|| v.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+    use crate::source::SourceFile;
+
+    fn kind_of(name: &str, text: &str) -> Classified {
+        let (doc, _) = parse(
+            SourceFile::new(name, text.to_string()),
+            Format::from_path(name).unwrap(),
+            crate::parse::yaml::Limits::default(),
+        );
+        classify(&doc, &Settings::defaults(".".into()), Some(name))
+    }
+
+    #[test]
+    fn declaration_beats_path() {
+        let c = kind_of("model-cards/a.yaml", "aims-kind: ai-policy\n");
+        assert!(matches!(c, Classified::Kind(k, Reason::Declared(_)) if k == "ai-policy"));
+    }
+
+    #[test]
+    fn conventions_ignore_case() {
+        let c = kind_of("docs/MODEL_CARD.md", "# x\n");
+        assert!(matches!(c, Classified::Kind(k, Reason::Convention(_)) if k == "model-card"));
+        let c = kind_of("Policies/ai.yaml", "a: 1\n");
+        assert!(matches!(c, Classified::Kind(k, _) if k == "ai-policy"));
+    }
+
+    #[test]
+    fn hugging_face_metadata() {
+        let c = kind_of("README.md", "---\nlicense: mit\npipeline_tag: text-generation\n---\n");
+        assert!(matches!(c, Classified::Kind(k, Reason::HuggingFace("pipeline_tag")) if k == "model-card"));
+        let c = kind_of("README.md", "---\ntask_categories: [qa]\n---\n");
+        assert!(matches!(c, Classified::Kind(k, _) if k == "dataset-sheet"));
+        assert!(matches!(kind_of("README.md", "---\nlicense: mit\n---\n"), Classified::None));
+    }
+
+    #[test]
+    fn unknown_kind_suggests() {
+        let Classified::Unknown(f) = kind_of("x.yaml", "aims-kind: model-crad\n") else {
+            panic!()
+        };
+        assert!(f.detail.unwrap().contains("`model-card`"));
+        assert_eq!((f.span.start.line, f.span.start.column), (1, 12));
+    }
+
+    #[test]
+    fn broken_yaml_keeps_its_declaration() {
+        let c = kind_of("x.yaml", "aims-kind: ai-policy\nowner: [a\n");
+        assert!(matches!(c, Classified::Kind(k, _) if k == "ai-policy"));
+    }
+}

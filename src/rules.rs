@@ -1,0 +1,358 @@
+//! Rules as data: loading `rule.yaml` files, checking them against the rule meta-schema, and
+//! compiling each rule's JSON Schema once for all worker threads.
+//!
+//! Built-in rules are compiled into the binary (see `build.rs`). Organisations add their own
+//! with `[rules] paths` in aims-lint.toml: the same format, the same checks, and a broken rule
+//! file is an error that names the file and points at the line.
+
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+
+use jsonschema::{Draft, Validator};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::check::locate_error;
+use crate::config::Settings;
+use crate::controls;
+use crate::finding::{RuleInfo, Severity};
+use crate::parse::yaml::{self, Node};
+use crate::parse::{Format, Instance};
+use crate::source::{SourceFile, Span};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// The meta-schema every rule file must satisfy.
+pub const META_SCHEMA: &str = include_str!("../rules/rule.schema.json");
+
+static META: LazyLock<Validator> = LazyLock::new(|| {
+    let schema: Value = serde_json::from_str(META_SCHEMA).expect("meta-schema is JSON");
+    compile(&schema).expect("meta-schema compiles")
+});
+
+/// Compile a rule's schema the one way all schemas are compiled here.
+pub fn compile(schema: &Value) -> Result<Validator, jsonschema::ValidationError<'static>> {
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(schema)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RuleFile {
+    id: String,
+    control: String,
+    title: String,
+    severity: Severity,
+    applies_to: Vec<String>,
+    message: String,
+    help: String,
+    docs: String,
+    schema: Option<Value>,
+    sections: Option<Vec<SectionSpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SectionSpec {
+    One(String),
+    AnyOf(Vec<String>),
+}
+
+/// A loaded rule.
+pub struct Rule {
+    /// Metadata shared with its findings.
+    pub info: Arc<RuleInfo>,
+    /// Short title.
+    pub title: String,
+    /// Markdown documentation.
+    pub docs: String,
+    /// Document kinds it checks.
+    pub applies_to: Vec<String>,
+    /// The compiled schema, if it has one.
+    pub schema: Option<Validator>,
+    /// Required sections; each is a list of alternative headings.
+    pub sections: Vec<Vec<String>>,
+    /// Where it was loaded from.
+    pub origin: String,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("id", &self.info.id).finish_non_exhaustive()
+    }
+}
+
+/// A rule file that cannot be used.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("invalid rule file {path}")]
+#[diagnostic(code(aims_lint::rule))]
+pub struct RuleLoadError {
+    path: String,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("{label}")]
+    span: SourceSpan,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+impl RuleLoadError {
+    fn new(source: &SourceFile, span: Span, label: String, help: Option<String>) -> Self {
+        Self {
+            path: source.name().to_string(),
+            src: NamedSource::new(source.name(), source.text().to_string()),
+            span: span.to_source_span(),
+            label,
+            help,
+        }
+    }
+
+    /// What is wrong, without the source snippet.
+    #[must_use]
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+}
+
+/// All rules of a run, sorted by id.
+#[derive(Debug, Default)]
+pub struct Registry {
+    rules: Vec<Rule>,
+}
+
+impl Registry {
+    /// The built-in rules and those of `settings.rule_paths`.
+    pub fn load(settings: &Settings) -> Result<Self, Box<RuleLoadError>> {
+        let kinds = settings.kinds();
+        let mut rules = Vec::new();
+        for (path, text) in BUILTIN_RULES {
+            rules.push(load_rule(path, text, &kinds)?);
+        }
+        for dir in &settings.rule_paths {
+            for path in rule_files(dir) {
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    let source = SourceFile::new(path.display().to_string(), String::new());
+                    let at = Span::point(source.pos_at_byte(0));
+                    RuleLoadError::new(&source, at, format!("cannot read: {e}"), None)
+                })?;
+                rules.push(load_rule(&path.display().to_string(), &text, &kinds)?);
+            }
+        }
+        rules.sort_by(|a, b| a.info.id.cmp(&b.info.id));
+        if let Some(w) = rules.windows(2).find(|w| w[0].info.id == w[1].info.id) {
+            let text = std::fs::read_to_string(&w[1].origin).unwrap_or_default();
+            let source = SourceFile::new(w[1].origin.clone(), text);
+            return Err(Box::new(RuleLoadError::new(
+                &source,
+                Span::point(source.pos_at_byte(0)),
+                format!("rule id `{}` is already used by {}", w[1].info.id, w[0].origin),
+                Some("rule ids are unique: rename one of the rules".to_string()),
+            )));
+        }
+        Ok(Self { rules })
+    }
+
+    /// Every rule, sorted by id.
+    #[must_use]
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rules that check documents of `kind`.
+    pub fn for_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.rules
+            .iter()
+            .filter(move |r| r.applies_to.iter().any(|k| k == kind))
+    }
+}
+
+/// Rule files in `dir`: each `<sub>/rule.yaml`, and each `*.yaml`/`*.yml` directly in it.
+fn rule_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.join("rule.yaml").is_file() {
+            out.push(path.join("rule.yaml"));
+        } else if path.is_file()
+            && Format::from_path(&path.to_string_lossy()) == Some(Format::Yaml)
+        {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Load one rule file (`path` is what errors name).
+pub fn load_rule(path: &str, text: &str, kinds: &[String]) -> Result<Rule, Box<RuleLoadError>> {
+    let source = SourceFile::new(path, text.to_string());
+    let err = |span: Span, label: String, help: Option<String>| {
+        Box::new(RuleLoadError::new(&source, span, label, help))
+    };
+    let parsed = yaml::parse(&source, text, 1, yaml::Limits::default())
+        .map_err(|e| err(Span::point(e.pos), e.message, None))?;
+    if let Some(issue) = parsed.issues.first() {
+        return Err(err(issue.span, issue.message.clone(), None));
+    }
+    let Some(node) = parsed.docs.into_iter().next() else {
+        return Err(err(Span::point(source.pos_at_byte(0)), "empty rule file".into(), None));
+    };
+    let instance = Instance {
+        root_anchor: source.first_line_of(node.span),
+        root_note: None,
+        node,
+    };
+    let data = instance.node.to_json();
+    let mut meta_errors: Vec<_> = META
+        .iter_errors(&data)
+        .flat_map(|e| locate_error(&instance, &source, &e))
+        .collect();
+    meta_errors.sort_by_key(|l| l.span);
+    if let Some(first) = meta_errors.into_iter().next() {
+        return Err(err(
+            first.span,
+            first.detail,
+            Some("rule files follow rules/rule.schema.json; see docs/rules.md".to_string()),
+        ));
+    }
+    let file: RuleFile = serde_json::from_value(data)
+        .map_err(|e| err(instance.root_anchor, e.to_string(), None))?;
+    let node = &instance.node;
+    let span_of = |ptr: &str| {
+        node.lookup(ptr)
+            .map_or(instance.root_anchor, |l| source.first_line_of(l.node.span))
+    };
+
+    let expected_id = Path::new(path)
+        .file_name()
+        .filter(|n| *n != "rule.yaml")
+        .and_then(|n| Path::new(n).file_stem())
+        .or_else(|| Path::new(path).parent().and_then(Path::file_name))
+        .map(|n| n.to_string_lossy().to_string());
+    if let Some(expected) = expected_id
+        && expected != file.id
+    {
+        return Err(err(
+            span_of("/id"),
+            format!("the id is `{}` but the rule lives in `{expected}`", file.id),
+            Some("name the rule's directory (or file) after its id".to_string()),
+        ));
+    }
+    if controls::title(&file.control).is_none() {
+        return Err(err(
+            span_of("/control"),
+            controls::explain_unknown(&file.control),
+            None,
+        ));
+    }
+    for (i, kind) in file.applies_to.iter().enumerate() {
+        if !kinds.contains(kind) {
+            let near = controls::closest(kind, kinds.iter().map(String::as_str), 2);
+            return Err(err(
+                span_of(&format!("/applies-to/{i}")),
+                format!("`{kind}` is not a document kind"),
+                Some(if near.is_empty() {
+                    format!("document kinds are {}", kinds.join(", "))
+                } else {
+                    format!("did you mean `{}`?", near.join("` or `"))
+                }),
+            ));
+        }
+    }
+    let schema = match &file.schema {
+        None => None,
+        Some(s) => Some(compile(s).map_err(|e| {
+            err(
+                span_of(&format!("/schema{}", e.instance_path().as_str())),
+                format!("the schema does not compile: {e}"),
+                None,
+            )
+        })?),
+    };
+    let sections = file
+        .sections
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| match s {
+            SectionSpec::One(h) => vec![h],
+            SectionSpec::AnyOf(hs) => hs,
+        })
+        .collect();
+    Ok(Rule {
+        info: Arc::new(RuleInfo {
+            id: file.id,
+            control: Some(file.control),
+            severity: file.severity,
+            message: file.message,
+            help: file.help,
+            url: None,
+        }),
+        title: file.title,
+        docs: file.docs,
+        applies_to: file.applies_to,
+        schema,
+        sections,
+        origin: path.to_string(),
+    })
+}
+
+/// Root of a rule's data, for tests and tools that read rule files.
+#[must_use]
+pub fn node_of(rule_text: &str) -> Option<Node> {
+    let source = SourceFile::new("rule.yaml", rule_text.to_string());
+    yaml::parse(&source, rule_text, 1, yaml::Limits::default())
+        .ok()?
+        .docs
+        .into_iter()
+        .next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds() -> Vec<String> {
+        Settings::defaults(".".into()).kinds()
+    }
+
+    const GOOD: &str = "id: x-missing-owner\ncontrol: A.3.2\ntitle: T\nseverity: error\napplies-to: [ai-policy]\nmessage: no owner\nhelp: add `owner`\ndocs: d\nschema: {required: [owner]}\n";
+
+    #[test]
+    fn a_good_rule_loads() {
+        let r = load_rule("rules/x-missing-owner/rule.yaml", GOOD, &kinds()).unwrap();
+        assert_eq!(r.info.control.as_deref(), Some("A.3.2"));
+    }
+
+    #[test]
+    fn errors_point_at_the_line() {
+        let bad = GOOD.replace("A.3.2", "A.3.4");
+        let e = load_rule("x-missing-owner.yaml", &bad, &kinds()).unwrap_err();
+        assert!(e.label.contains("A.3.2"), "{}", e.label);
+        assert_eq!(e.span.offset(), GOOD.find("A.3.2").unwrap());
+
+        let bad = GOOD.replace("severity: error", "severity: fatal");
+        let e = load_rule("x-missing-owner.yaml", &bad, &kinds()).unwrap_err();
+        assert_eq!(e.span.offset(), GOOD.find("error").unwrap());
+
+        let bad = GOOD.replace("ai-policy", "ai-polcy");
+        let e = load_rule("x-missing-owner.yaml", &bad, &kinds()).unwrap_err();
+        assert!(e.help.unwrap().contains("ai-policy"));
+
+        let bad = GOOD.replace("message: no owner", "message: No owner.");
+        assert!(load_rule("x-missing-owner.yaml", &bad, &kinds()).is_err());
+
+        let e = load_rule("other.yaml", GOOD, &kinds()).unwrap_err();
+        assert!(e.label.contains("lives in `other`"), "{}", e.label);
+
+        let bad = GOOD.replace("{required: [owner]}", "{type: 12}");
+        let e = load_rule("x-missing-owner.yaml", &bad, &kinds()).unwrap_err();
+        assert!(e.label.contains("does not compile"), "{}", e.label);
+    }
+}
