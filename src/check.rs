@@ -7,7 +7,7 @@ use jsonschema::error::ValidationErrorKind;
 
 use crate::finding::Finding;
 use crate::parse::markdown::{Heading, normalize_heading};
-use crate::parse::{Document, Instance};
+use crate::parse::{Document, Format, Instance};
 use crate::rules::{Registry, Rule};
 use crate::source::{SourceFile, Span};
 
@@ -110,7 +110,8 @@ fn escape(key: &str) -> String {
 }
 
 fn check_sections(rule: &Rule, doc: &Document, out: &mut Vec<Finding>) {
-    if rule.sections.is_empty() {
+    // YAML and JSON documents have no sections: schema rules cover them.
+    if rule.sections.is_empty() || doc.format != Format::Markdown {
         return;
     }
     for alternatives in &rule.sections {
@@ -131,14 +132,12 @@ fn check_sections(rule: &Rule, doc: &Document, out: &mut Vec<Finding>) {
                     },
                     |h| h.span,
                 );
-                let names = alternatives
-                    .iter()
-                    .map(|a| format!("\"{a}\""))
-                    .collect::<Vec<_>>()
-                    .join(" or ");
+                // The first spelling is the canonical one; the rule's docs list the others.
+                let name = &alternatives[0];
+                let also = if alternatives.len() > 1 { " (or an alternative heading)" } else { "" };
                 out.push(
                     Finding::new(&rule.info, &doc.source, span)
-                        .with_detail(format!("no section {names} in this document")),
+                        .with_detail(format!("no section \"{name}\"{also} in this document")),
                 );
             }
             Some(heading) => {

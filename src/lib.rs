@@ -3,11 +3,38 @@
 //!
 //! Data flows one way: discover → parse → classify → check (in parallel) → sort → report.
 
-pub mod parse;
-pub mod finding;
-pub mod source;
+pub mod check;
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod controls;
+pub mod discover;
+pub mod finding;
 pub mod kinds;
-pub mod check;
+pub mod lint;
+pub mod parse;
+pub mod report;
 pub mod rules;
+pub mod source;
+
+/// How a run ended; the process exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitStatus {
+    /// No finding at or above `--fail-on`.
+    Success = 0,
+    /// At least one finding at or above `--fail-on`.
+    Failure = 1,
+    /// Usage, configuration or I/O error.
+    Error = 2,
+}
+
+/// Run the command line.
+pub fn run(cli: cli::Cli) -> miette::Result<ExitStatus> {
+    match &cli.command {
+        None => commands::check(&cli.check),
+        Some(cli::Command::Check(args)) => commands::check(args),
+        Some(cli::Command::Files(args)) => commands::files(args),
+        Some(cli::Command::Rules(args)) => commands::rules(args),
+    }
+}

@@ -1,1 +1,19 @@
-fn main() {}
+//! The `aims-lint` binary: parse the command line, run, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = aims_lint::cli::Cli::parse();
+    match aims_lint::run(cli) {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(report) => {
+            #[allow(clippy::print_stderr, reason = "the one place errors are printed")]
+            {
+                eprintln!("{report:?}");
+            }
+            ExitCode::from(aims_lint::ExitStatus::Error as u8)
+        }
+    }
+}

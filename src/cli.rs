@@ -1,0 +1,128 @@
+//! The command line. `aims-lint [PATHS]` is `aims-lint check [PATHS]`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report;
+
+const AFTER_HELP: &str = "\
+Examples:
+  aims-lint                          check the repository in the current directory
+  aims-lint check governance/        check one directory
+  aims-lint --format concise         one line per finding, for editors and grep
+  aims-lint --format json > out.json machine-readable findings and summary
+  aims-lint files                    show which files are checked as which kind, and why
+  aims-lint rules                    list the rules
+
+Exit status: 0 no finding at or above --fail-on, 1 there is one, 2 usage, configuration or I/O error.
+Configuration: aims-lint.toml, found next to the checked path or in a parent up to the git root.";
+
+/// Lint an AI management system's governance repository against ISO/IEC 42001 Annex A.
+///
+/// aims-lint finds model cards, dataset sheets, policies and other AIMS documents (Markdown with
+/// YAML front matter, YAML, JSON), checks each against rules written as JSON Schema, and points
+/// every finding at the exact line and column.
+#[derive(Debug, Parser)]
+#[command(name = "aims-lint", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do (default: check).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `check`, when no command is given.
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check documents and report findings (the default command).
+    Check(CheckArgs),
+    /// List the files aims-lint would check, their document kind and why; and the files it skips.
+    Files(FilesArgs),
+    /// List the rules, built-in and from aims-lint.toml.
+    Rules(RulesArgs),
+}
+
+/// Options of `check`.
+#[derive(Debug, Args, Default)]
+pub struct CheckArgs {
+    /// Files or directories to check. Directories are walked, honouring .gitignore.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = report::Format::Human)]
+    pub format: report::Format,
+    /// Exit with status 1 if a finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: CommonArgs,
+}
+
+/// Options of `files`.
+#[derive(Debug, Args)]
+pub struct FilesArgs {
+    /// Files or directories to look at.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Also list the files that are skipped, and why.
+    #[arg(long)]
+    pub all: bool,
+    /// List the document kinds instead of files.
+    #[arg(long)]
+    pub kinds: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: CommonArgs,
+}
+
+/// Options of `rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: CommonArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Default)]
+pub struct CommonArgs {
+    /// Use this configuration file instead of looking for aims-lint.toml.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Number of threads (default: one per core). Output is the same for any number.
+    #[arg(long, short = 'j', value_name = "N", global = true)]
+    pub threads: Option<usize>,
+    /// When to use colour. `auto` uses it on a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", global = true)]
+    pub color: ColorChoice,
+}
+
+/// `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    /// Fail on errors.
+    #[default]
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on any finding.
+    Info,
+    /// Never fail because of findings (configuration and I/O errors still exit 2).
+    Never,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set or TERM is dumb.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}

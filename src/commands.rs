@@ -1,0 +1,211 @@
+//! The subcommands: `check`, `files`, `rules`.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use miette::IntoDiagnostic;
+
+use crate::ExitStatus;
+use crate::cli::{CheckArgs, ColorChoice, CommonArgs, FailOn, FilesArgs, RulesArgs};
+use crate::config::{self, Settings};
+use crate::discover::{self, absolute};
+use crate::finding::Severity;
+use crate::kinds;
+use crate::lint::{self, Outcome};
+use crate::parse;
+use crate::report::{self, HumanOptions};
+use crate::rules::Registry;
+
+/// What every command needs: the root, the settings and the rules.
+struct Project {
+    root: PathBuf,
+    settings: Settings,
+    registry: Registry,
+}
+
+impl Project {
+    fn load(paths: &[PathBuf], common: &CommonArgs) -> miette::Result<Self> {
+        let first = paths.first().map_or_else(|| PathBuf::from("."), Clone::clone);
+        let root = discover::find_root(&first);
+        let start = absolute(&first);
+        let start_dir = if start.is_dir() {
+            start
+        } else {
+            start.parent().map_or_else(|| root.clone(), std::path::Path::to_path_buf)
+        };
+        let file = match &common.config {
+            Some(f) => Some(f.clone()),
+            None => config::find(&start_dir, &root),
+        };
+        let settings = match file {
+            Some(f) => config::load(&f)?,
+            None => Settings::defaults(root.clone()),
+        };
+        let registry = Registry::load(&settings).map_err(|e| miette::Report::new(*e))?;
+        Ok(Self {
+            root,
+            settings,
+            registry,
+        })
+    }
+
+    fn lint(&self, paths: &[PathBuf], threads: Option<usize>) -> miette::Result<Outcome> {
+        let paths = if paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            paths.to_vec()
+        };
+        let (candidates, skipped, errors) = discover::discover(&paths, &self.root);
+        let run = || lint::lint(&candidates, &self.settings, &self.registry);
+        let mut outcome = match threads {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .into_diagnostic()?
+                .install(run),
+            None => run(),
+        };
+        outcome.skipped.extend(skipped);
+        outcome.skipped.sort();
+        outcome.errors.extend(errors);
+        Ok(outcome)
+    }
+}
+
+/// Whether to colour a stream.
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    let env_set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env_set("NO_COLOR") {
+                false
+            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0" && !v.is_empty()) {
+                true
+            } else {
+                is_terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+            }
+        }
+    }
+}
+
+/// Report per-file errors on stderr; they make the run exit with 2.
+fn print_errors(errors: &[String]) {
+    for e in errors {
+        #[allow(clippy::print_stderr, reason = "errors about paths go to stderr")]
+        {
+            eprintln!("aims-lint: error: {e}");
+        }
+    }
+}
+
+/// Write with `f`; a closed pipe (`aims-lint | head`) ends the run quietly.
+fn emit(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> miette::Result<bool> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match f(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e).into_diagnostic(),
+    }
+}
+
+/// `aims-lint check`.
+pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
+    let project = Project::load(&args.paths, &args.common)?;
+    let outcome = project.lint(&args.paths, args.common.threads)?;
+    let tty = io::stdout().is_terminal();
+    let human = HumanOptions {
+        color: use_color(args.common.color, tty),
+        width: if tty {
+            terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0))
+        } else {
+            100
+        },
+    };
+    if !emit(|out| report::write(out, &outcome, args.format, &human))? {
+        return Ok(ExitStatus::Success);
+    }
+    print_errors(&outcome.errors);
+    if !outcome.errors.is_empty() {
+        return Ok(ExitStatus::Error);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// `aims-lint files`.
+pub fn files(args: &FilesArgs) -> miette::Result<ExitStatus> {
+    let project = Project::load(&args.paths, &args.common)?;
+    if args.kinds {
+        let kinds = project.settings.kinds();
+        emit(|out| {
+            for k in &kinds {
+                let about = kinds::BUILTIN
+                    .iter()
+                    .find(|(b, _)| b == k)
+                    .map_or("added in aims-lint.toml", |(_, a)| a);
+                writeln!(out, "{k:<28} {about}")?;
+            }
+            Ok(())
+        })?;
+        return Ok(ExitStatus::Success);
+    }
+    let outcome = project.lint(&args.paths, args.common.threads)?;
+    emit(|out| {
+        let width = outcome.documents.iter().map(|d| d.rel.len()).max().unwrap_or(0);
+        for d in &outcome.documents {
+            writeln!(out, "{:<28} {:<width$}  {}", d.kind, d.rel, d.reason)?;
+        }
+        if args.all {
+            for s in &outcome.skipped {
+                writeln!(out, "{:<28} {:<width$}  {}", "(skipped)", s.rel, s.reason)?;
+            }
+        }
+        Ok(())
+    })?;
+    print_errors(&outcome.errors);
+    Ok(if outcome.errors.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Error
+    })
+}
+
+/// `aims-lint rules`.
+pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
+    let project = Project::load(&[], &args.common)?;
+    emit(|out| {
+        for r in project.registry.rules() {
+            writeln!(
+                out,
+                "{:<40} {:<8} {:<8} {:<30} {}",
+                r.info.id,
+                r.info.control.as_deref().unwrap_or("-"),
+                r.info.severity,
+                r.applies_to.join(","),
+                r.title
+            )?;
+        }
+        for r in parse::syntax_rules().iter().chain([&*kinds::UNKNOWN_KIND].iter()) {
+            writeln!(
+                out,
+                "{:<40} {:<8} {:<8} {:<30} {}",
+                r.id, "-", r.severity, "(any)", r.message
+            )?;
+        }
+        Ok(())
+    })?;
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,93 @@
+//! The JSON format: one object with `findings` and `summary`. Documented in
+//! docs/json-format.md; fields are only ever added, never renamed or removed.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Counts;
+use crate::lint::Outcome;
+use crate::source::Pos;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    findings: Vec<Finding<'a>>,
+    summary: Summary<'a>,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    rule: &'a str,
+    control: Option<&'a str>,
+    severity: &'a str,
+    message: &'a str,
+    detail: Option<&'a str>,
+    help: &'a str,
+    path: &'a str,
+    span: Span,
+    pointer: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Span {
+    start: LineColumn,
+    end: LineColumn,
+}
+
+#[derive(Serialize)]
+struct LineColumn {
+    line: u32,
+    column: u32,
+}
+
+impl From<Pos> for LineColumn {
+    fn from(p: Pos) -> Self {
+        Self {
+            line: p.line,
+            column: p.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    documents: &'a BTreeMap<String, usize>,
+    documents_total: usize,
+    findings: BTreeMap<&'static str, usize>,
+    skipped: usize,
+}
+
+pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+    let counts = Counts::of(outcome);
+    let report = Report {
+        version: 1,
+        findings: outcome
+            .findings
+            .iter()
+            .map(|f| Finding {
+                rule: &f.rule.id,
+                control: f.rule.control.as_deref(),
+                severity: f.severity.as_str(),
+                message: &f.message,
+                detail: f.detail.as_deref(),
+                help: &f.rule.help,
+                path: f.path(),
+                span: Span {
+                    start: f.span.start.into(),
+                    end: f.span.end.into(),
+                },
+                pointer: f.pointer.as_deref(),
+            })
+            .collect(),
+        summary: Summary {
+            documents: &counts.documents,
+            documents_total: outcome.documents.len(),
+            findings: counts.findings.iter().map(|(s, n)| (s.as_str(), *n)).collect(),
+            skipped: outcome.skipped.len(),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}

@@ -1,0 +1,81 @@
+//! Writing an [`Outcome`] in each output format. This module and `main` are the only places
+//! that print.
+
+mod concise;
+mod human;
+mod json;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use crate::finding::Severity;
+use crate::lint::Outcome;
+
+pub use human::HumanOptions;
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    /// Diagnostics with the source lines they point at (colour on a terminal).
+    Human,
+    /// One line per finding: `path:line:col: severity[rule-id] message (detail)`.
+    Concise,
+    /// One JSON object with `findings` and `summary` (see docs/json-format.md).
+    Json,
+}
+
+/// Write `outcome` to `out` in `format`.
+pub fn write(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    format: Format,
+    human: &HumanOptions,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(out, outcome, human),
+        Format::Concise => concise::write(out, outcome),
+        Format::Json => json::write(out, outcome),
+    }
+}
+
+/// Counts for the summary.
+#[derive(Debug, Default)]
+pub struct Counts {
+    /// Documents checked, per kind.
+    pub documents: BTreeMap<String, usize>,
+    /// Findings per severity.
+    pub findings: BTreeMap<Severity, usize>,
+}
+
+impl Counts {
+    /// Count `outcome`.
+    #[must_use]
+    pub fn of(outcome: &Outcome) -> Self {
+        let mut c = Self::default();
+        for d in &outcome.documents {
+            *c.documents.entry(d.kind.clone()).or_default() += 1;
+        }
+        for s in [Severity::Error, Severity::Warning, Severity::Info] {
+            c.findings.insert(s, 0);
+        }
+        for f in &outcome.findings {
+            *c.findings.entry(f.severity).or_default() += 1;
+        }
+        c
+    }
+
+    /// Findings of severity `s`.
+    #[must_use]
+    pub fn of_severity(&self, s: Severity) -> usize {
+        self.findings.get(&s).copied().unwrap_or(0)
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
