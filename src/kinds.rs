@@ -192,44 +192,65 @@ pub fn classify(doc: &Document, settings: &Settings, rel_to_base: Option<&str>) 
             }
         };
     }
-    // The data did not parse, but the text says what it is: keep it, so that its syntax
-    // findings are reported rather than lost.
-    if doc.data.is_empty()
-        && let Some(kind) = declared_value(doc.source.text())
+    // The data did not parse, but its top-level keys still say what it is: keep it, so that
+    // its syntax findings are reported rather than lost.
+    let fallback = if doc.data.is_empty() {
+        top_level_keys(doc)
+    } else {
+        Vec::new()
+    };
+    if let Some((line, value)) = fallback
+        .iter()
+        .find(|(_, k, _)| k == DECLARATION_KEY)
+        .map(|(line, _, v)| (*line, v.clone()))
+        && known.contains(&value)
     {
-        if known.contains(&kind) {
-            let line = doc
-                .source
-                .text()
-                .lines()
-                .position(|l| l.starts_with(DECLARATION_KEY))
-                .unwrap_or(0) as u32
-                + 1;
-            return Classified::Kind(kind, Reason::Declared(doc.source.line_span(line)));
-        }
+        return Classified::Kind(value, Reason::Declared(doc.source.line_span(line)));
     }
     if let Some((kind, reason)) = by_path(settings, rel_to_base, doc.source.name()) {
         return Classified::Kind(kind, reason);
     }
-    if doc.format == Format::Markdown
-        && let Some(root) = doc.root()
-    {
-        if let Some(key) = HF_MODEL_KEYS.iter().find(|k| root.get(k).is_some()) {
+    if doc.format == Format::Markdown {
+        let has = |key: &str| match doc.root() {
+            Some(root) => root.get(key).is_some(),
+            None => fallback.iter().any(|(_, k, _)| k == key),
+        };
+        if let Some(key) = HF_MODEL_KEYS.iter().find(|k| has(k)) {
             return Classified::Kind("model-card".to_string(), Reason::HuggingFace(key));
         }
-        if let Some(key) = HF_DATASET_KEYS.iter().find(|k| root.get(k).is_some()) {
+        if let Some(key) = HF_DATASET_KEYS.iter().find(|k| has(k)) {
             return Classified::Kind("dataset-sheet".to_string(), Reason::HuggingFace(key));
         }
     }
     Classified::None
 }
 
-fn declared_value(text: &str) -> Option<String> {
-    text.lines().find_map(|l| {
-        let rest = l.strip_prefix(DECLARATION_KEY)?.trim_start().strip_prefix(':')?;
-        let v = rest.split('#').next()?.trim().trim_matches(['"', '\'']);
-        (!v.is_empty()).then(|| v.to_string())
-    })
+/// `(line, key, value)` of each `key: value` line at column 0 of the document's data (for
+/// Markdown, of its front matter block, closed or not): what a reader sees at a glance, for
+/// documents whose YAML does not parse.
+fn top_level_keys(doc: &Document) -> Vec<(u32, String, String)> {
+    let text = doc.source.text();
+    let mut lines = (1..=doc.source.line_count() as u32).map(|n| (n, &text[doc.source.line_range(n)]));
+    let mut region: Vec<(u32, &str)> = Vec::new();
+    if doc.format == Format::Markdown {
+        let mut lines = lines.skip_while(|(_, l)| l.trim().is_empty());
+        if lines.next().is_none_or(|(_, l)| l.trim_end() != "---") {
+            return Vec::new();
+        }
+        region.extend(lines.take_while(|(_, l)| l.trim_end() != "---"));
+    } else {
+        region.extend(&mut lines);
+    }
+    region
+        .into_iter()
+        .filter_map(|(n, l)| {
+            let (key, rest) = l.split_once(':')?;
+            let plain = !key.is_empty()
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            let value = rest.split(" #").next()?.trim().trim_matches(['"', '\'']);
+            plain.then(|| (n, key.to_string(), value.to_string()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -283,5 +304,10 @@ mod tests {
     fn broken_yaml_keeps_its_declaration() {
         let c = kind_of("x.yaml", "aims-kind: ai-policy\nowner: [a\n");
         assert!(matches!(c, Classified::Kind(k, _) if k == "ai-policy"));
+        let c = kind_of("README.md", "---\npipeline_tag: x\nlicense: [a\n---\n# x\n");
+        assert!(matches!(c, Classified::Kind(k, _) if k == "model-card"));
+        let c = kind_of("README.md", "---\ntask_categories:\n\t- x\n");
+        assert!(matches!(c, Classified::Kind(k, _) if k == "dataset-sheet"));
+        assert!(matches!(kind_of("README.md", "# pipeline_tag: x\n"), Classified::None));
     }
 }

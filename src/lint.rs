@@ -167,3 +167,19 @@ fn process(c: &Candidate, settings: &Settings, registry: &Registry, base: &Path)
         }
     }
 }
+
+/// Parse `source` (its format from its name) and check it as a document of `kind`, as a
+/// fixture test or an editor integration would: no discovery, no classification.
+#[must_use]
+pub fn check_as(
+    source: Arc<SourceFile>,
+    kind: &str,
+    settings: &Settings,
+    registry: &Registry,
+) -> Vec<Finding> {
+    let format = Format::from_path(source.name()).unwrap_or(Format::Yaml);
+    let (doc, mut findings) = parse::parse(source, format, settings.limits);
+    findings.extend(check(&doc, kind, registry));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}

@@ -3,6 +3,7 @@
 //! A document that cannot be parsed is not an error of the tool: parsing returns the
 //! findings that say what is wrong and where, and the document with whatever could be read.
 
+pub mod json;
 pub mod markdown;
 pub mod yaml;
 
@@ -160,7 +161,7 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: Limits) -> (Docume
     };
     match format {
         Format::Yaml => {
-            doc.data = parse_yaml_stream(&source, &YAML_SYNTAX, limits, &mut findings);
+            doc.data = parse_yaml_stream(&source, limits, &mut findings);
         }
         Format::Json => {
             if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(source.text()) {
@@ -173,7 +174,20 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: Limits) -> (Docume
                     Finding::new(&JSON_SYNTAX, &source, Span::point(pos)).with_detail(message),
                 );
             } else {
-                doc.data = parse_yaml_stream(&source, &JSON_SYNTAX, limits, &mut findings);
+                match json::parse(&source, limits) {
+                    Ok((node, issues)) => {
+                        push_issues(&source, issues, &mut findings);
+                        doc.data.push(Instance {
+                            root_anchor: source.first_line_of(node.span),
+                            root_note: None,
+                            node,
+                        });
+                    }
+                    Err(e) => findings.push(
+                        Finding::new(&JSON_SYNTAX, &source, Span::point(e.pos))
+                            .with_detail(e.message),
+                    ),
+                }
             }
         }
         Format::Markdown => parse_markdown(&source, &mut doc, limits, &mut findings),
@@ -183,7 +197,6 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: Limits) -> (Docume
 
 fn parse_yaml_stream(
     source: &Arc<SourceFile>,
-    rule: &Arc<RuleInfo>,
     limits: Limits,
     findings: &mut Vec<Finding>,
 ) -> Vec<Instance> {
@@ -201,7 +214,7 @@ fn parse_yaml_stream(
                 .collect()
         }
         Err(e) => {
-            findings.push(Finding::new(rule, source, Span::point(e.pos)).with_detail(e.message));
+            findings.push(Finding::new(&YAML_SYNTAX, source, Span::point(e.pos)).with_detail(e.message));
             Vec::new()
         }
     }

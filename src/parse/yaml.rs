@@ -123,7 +123,7 @@ pub fn parse(
     };
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, true) {
-        return Err(builder.scan_error(&e));
+        return Err(builder.scan_error(&e, text));
     }
     if let Some(e) = builder.error {
         return Err(e);
@@ -171,10 +171,23 @@ impl Builder<'_> {
         }
     }
 
-    fn scan_error(&self, e: &ScanError) -> SyntaxError {
+    fn scan_error(&self, e: &ScanError, text: &str) -> SyntaxError {
+        let mut pos = self.pos(*e.marker());
+        // saphyr reports a tab at the start of the scalar or line it interrupts: point at the
+        // tab itself, which is what the user has to delete.
+        if e.info().contains("tab") {
+            let from = e.marker().index();
+            if let Some(i) = text.chars().skip(from).position(|c| c == '\t') {
+                let line_base = self.line_offset;
+                let before: String = text.chars().take(from + i).collect();
+                let line = before.matches('\n').count() as u32 + 1;
+                let col = before.rsplit('\n').next().map_or(0, |l| l.trim_end_matches('\r').chars().count());
+                pos = self.source.pos_at_line_col(line + line_base, col);
+            }
+        }
         SyntaxError {
             message: e.info().to_string(),
-            pos: self.pos(*e.marker()),
+            pos,
         }
     }
 

@@ -1,0 +1,89 @@
+//! Every built-in rule against its fixtures: each `pass/*` file gives no finding of the rule,
+//! each `fail/*` file gives at least one, and the diagnostics of each `fail/*` file match the
+//! snapshot in `rules/<id>/snapshots/` (human output without colour at width 80, then the
+//! concise lines). `INSTA_UPDATE=always cargo test --test rules` rewrites snapshots.
+
+use std::path::{Path, PathBuf};
+
+use aims_lint::config::Settings;
+use aims_lint::lint::{Checked, Outcome, check_as};
+use aims_lint::report::{self, HumanOptions};
+use aims_lint::rules::Registry;
+use aims_lint::source::SourceFile;
+
+fn rules_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")
+}
+
+fn fixtures(rule_dir: &Path, which: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(rule_dir.join(which))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn load(path: &Path, rule_dir: &Path) -> std::sync::Arc<SourceFile> {
+    let bytes = std::fs::read(path).unwrap();
+    let text = String::from_utf8(bytes).expect("fixtures are UTF-8");
+    let text = text.strip_prefix('\u{feff}').map_or(text.clone(), str::to_string);
+    let name = path.strip_prefix(rule_dir).unwrap().to_string_lossy().replace('\\', "/");
+    SourceFile::new(name, text)
+}
+
+fn render(outcome: &Outcome) -> String {
+    let mut out = Vec::new();
+    let opts = HumanOptions { color: false, width: 80 };
+    report::write(&mut out, outcome, report::Format::Human, &opts).unwrap();
+    out.extend_from_slice(b"---- concise ----\n");
+    report::write(&mut out, outcome, report::Format::Concise, &opts).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn every_rule_passes_its_pass_fixtures_and_fails_its_fail_fixtures() {
+    let settings = Settings::defaults(rules_dir());
+    let registry = Registry::load(&settings).unwrap();
+    assert!(!registry.rules().is_empty());
+    for rule in registry.rules() {
+        let dir = rules_dir().join(&rule.info.id);
+        let kind = &rule.applies_to[0];
+        let pass = fixtures(&dir, "pass");
+        let fail = fixtures(&dir, "fail");
+        assert!(!pass.is_empty(), "{}: no pass fixture", rule.info.id);
+        assert!(!fail.is_empty(), "{}: no fail fixture", rule.info.id);
+        for path in pass {
+            let findings = check_as(load(&path, &dir), kind, &settings, &registry);
+            let own: Vec<_> = findings.iter().filter(|f| f.rule.id == rule.info.id).collect();
+            assert!(own.is_empty(), "{}: {own:#?}", path.display());
+            let syntax: Vec<_> = findings.iter().filter(|f| f.rule.control.is_none()).collect();
+            assert!(syntax.is_empty(), "{}: {syntax:#?}", path.display());
+        }
+        for path in fail {
+            let source = load(&path, &dir);
+            let findings: Vec<_> = check_as(source.clone(), kind, &settings, &registry)
+                .into_iter()
+                .filter(|f| f.rule.id == rule.info.id)
+                .collect();
+            assert!(!findings.is_empty(), "{}: the rule did not fire", path.display());
+            for f in &findings {
+                assert!(f.span.end.byte <= source.text().len(), "span outside the file");
+            }
+            let outcome = Outcome {
+                findings,
+                documents: vec![Checked {
+                    rel: source.name().to_string(),
+                    kind: kind.clone(),
+                    reason: aims_lint::kinds::Reason::Config("fixture".into()),
+                }],
+                ..Outcome::default()
+            };
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let mut s = insta::Settings::clone_current();
+            s.set_snapshot_path(dir.join("snapshots"));
+            s.set_prepend_module_to_snapshot(false);
+            s.set_omit_expression(true);
+            s.bind(|| insta::assert_snapshot!(name, render(&outcome)));
+        }
+    }
+}
