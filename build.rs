@@ -15,7 +15,9 @@ fn main() {
         .filter(|p| p.join("rule.yaml").is_file())
         .collect();
     dirs.sort();
-    let mut out = String::from("/// `(path, text)` of every built-in rule file.\npub const BUILTIN_RULES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// `(path, text)` of every built-in rule file.\npub const BUILTIN_RULES: &[(&str, &str)] = &[\n",
+    );
     for dir in dirs {
         let file = dir.join("rule.yaml");
         println!("cargo::rerun-if-changed={}", file.display());

@@ -52,7 +52,11 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
 /// Map a schema error to the place in the text it is about. A missing key is reported at the
 /// key of the mapping it belongs in; an unexpected key at that key; anything else at the value.
 #[must_use]
-pub fn locate_error(instance: &Instance, source: &SourceFile, error: &ValidationError<'_>) -> Vec<Located> {
+pub fn locate_error(
+    instance: &Instance,
+    source: &SourceFile,
+    error: &ValidationError<'_>,
+) -> Vec<Located> {
     let pointer = error.instance_path().as_str();
     let here = instance.node.lookup(pointer);
     let value_span = |ptr: &str| {
@@ -70,7 +74,9 @@ pub fn locate_error(instance: &Instance, source: &SourceFile, error: &Validation
     };
     match error.kind() {
         ValidationErrorKind::Required { property } => {
-            let name = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_string);
             let detail = match instance.root_note {
                 Some(note) if pointer.is_empty() => format!("missing `{name}` ({note})"),
                 _ => format!("missing `{name}`"),
@@ -134,7 +140,11 @@ fn check_sections(rule: &Rule, doc: &Document, out: &mut Vec<Finding>) {
                 );
                 // The first spelling is the canonical one; the rule's docs list the others.
                 let name = &alternatives[0];
-                let also = if alternatives.len() > 1 { " (or an alternative heading)" } else { "" };
+                let also = if alternatives.len() > 1 {
+                    " (or an alternative heading)"
+                } else {
+                    ""
+                };
                 out.push(
                     Finding::new(&rule.info, &doc.source, span)
                         .with_detail(format!("no section \"{name}\"{also} in this document")),
@@ -142,10 +152,12 @@ fn check_sections(rule: &Rule, doc: &Document, out: &mut Vec<Finding>) {
             }
             Some(heading) => {
                 if let Some(span) = unfilled(&doc.source, heading, &doc.headings) {
-                    out.push(Finding::new(&rule.info, &doc.source, span).with_detail(format!(
-                        "section \"{}\" holds no content beyond the template placeholder",
-                        heading.text
-                    )));
+                    out.push(
+                        Finding::new(&rule.info, &doc.source, span).with_detail(format!(
+                            "section \"{}\" holds no content beyond the template placeholder",
+                            heading.text
+                        )),
+                    );
                 }
             }
         }
@@ -180,8 +192,8 @@ fn unfilled(source: &Arc<SourceFile>, heading: &Heading, all: &[Heading]) -> Opt
     if !cleaned.trim().is_empty() {
         return None;
     }
-    let placeholder = text[start..end].find(PLACEHOLDER).map(|i| {
-        source.span_of_bytes(start + i, start + i + PLACEHOLDER.len())
-    });
+    let placeholder = text[start..end]
+        .find(PLACEHOLDER)
+        .map(|i| source.span_of_bytes(start + i, start + i + PLACEHOLDER.len()));
     Some(placeholder.unwrap_or(heading.span))
 }

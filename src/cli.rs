@@ -96,7 +96,7 @@ pub struct CommonArgs {
     /// Number of threads (default: one per core). Output is the same for any number.
     #[arg(long, short = 'j', value_name = "N", global = true)]
     pub threads: Option<usize>,
-    /// When to use colour. `auto` uses it on a terminal unless NO_COLOR is set.
+    /// When to use colour. `auto` uses it on a terminal unless `NO_COLOR` is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", global = true)]
     pub color: ColorChoice,
 }
@@ -118,7 +118,7 @@ pub enum FailOn {
 /// `--color`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum ColorChoice {
-    /// Colour on a terminal, unless NO_COLOR is set or TERM is dumb.
+    /// Colour on a terminal, unless `NO_COLOR` is set or `TERM` is `dumb`.
     #[default]
     Auto,
     /// Always colour.

@@ -25,20 +25,24 @@ struct Project {
 
 impl Project {
     fn load(paths: &[PathBuf], common: &CommonArgs) -> miette::Result<Self> {
-        let first = paths.first().map_or_else(|| PathBuf::from("."), Clone::clone);
+        let first = paths
+            .first()
+            .map_or_else(|| PathBuf::from("."), Clone::clone);
         let root = discover::find_root(&first);
         let start = absolute(&first);
         let start_dir = if start.is_dir() {
             start
         } else {
-            start.parent().map_or_else(|| root.clone(), std::path::Path::to_path_buf)
+            start
+                .parent()
+                .map_or_else(|| root.clone(), std::path::Path::to_path_buf)
         };
         let file = match &common.config {
             Some(f) => Some(f.clone()),
             None => config::find(&start_dir, &root),
         };
         let settings = match file {
-            Some(f) => config::load(&f)?,
+            Some(f) => config::load(&f).map_err(|e| miette::Report::new(*e))?,
             None => Settings::defaults(root.clone()),
         };
         let registry = Registry::load(&settings).map_err(|e| miette::Report::new(*e))?;
@@ -81,7 +85,8 @@ fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
         ColorChoice::Auto => {
             if env_set("NO_COLOR") {
                 false
-            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0" && !v.is_empty()) {
+            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0" && !v.is_empty())
+            {
                 true
             } else {
                 is_terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
@@ -164,7 +169,12 @@ pub fn files(args: &FilesArgs) -> miette::Result<ExitStatus> {
     }
     let outcome = project.lint(&args.paths, args.common.threads)?;
     emit(|out| {
-        let width = outcome.documents.iter().map(|d| d.rel.len()).max().unwrap_or(0);
+        let width = outcome
+            .documents
+            .iter()
+            .map(|d| d.rel.len())
+            .max()
+            .unwrap_or(0);
         for d in &outcome.documents {
             writeln!(out, "{:<28} {:<width$}  {}", d.kind, d.rel, d.reason)?;
         }
@@ -198,7 +208,10 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
                 r.title
             )?;
         }
-        for r in parse::syntax_rules().iter().chain([&*kinds::UNKNOWN_KIND].iter()) {
+        for r in parse::syntax_rules()
+            .iter()
+            .chain([&*kinds::UNKNOWN_KIND].iter())
+        {
             writeln!(
                 out,
                 "{:<40} {:<8} {:<8} {:<30} {}",

@@ -39,6 +39,7 @@ struct RulesTable {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(clippy::struct_field_names, reason = "the names are the TOML keys")]
 struct LimitsTable {
     max_file_size: Option<u64>,
     max_depth: Option<usize>,
@@ -67,26 +68,29 @@ impl ConfigError {
         span: std::ops::Range<usize>,
         message: String,
         help: Option<String>,
-    ) -> Self {
-        Self {
+    ) -> Box<Self> {
+        Box::new(Self {
             message: format!("invalid configuration in {}", path.display()),
-            src: Some(NamedSource::new(path.display().to_string(), text.to_string())),
+            src: Some(NamedSource::new(
+                path.display().to_string(),
+                text.to_string(),
+            )),
             span: Some(span.into()),
             label: message,
             help,
-        }
+        })
     }
 
     /// An error with no position (the file cannot be read).
     #[must_use]
-    pub fn plain(message: String) -> Self {
-        Self {
+    pub fn plain(message: String) -> Box<Self> {
+        Box::new(Self {
             message,
             src: None,
             span: None,
             label: String::new(),
             help: None,
-        }
+        })
     }
 }
 
@@ -124,7 +128,10 @@ impl Settings {
     /// Every document kind: the built-in ones and those `[documents]` adds.
     #[must_use]
     pub fn kinds(&self) -> Vec<String> {
-        let mut all: Vec<String> = kinds::BUILTIN.iter().map(|(k, _)| (*k).to_string()).collect();
+        let mut all: Vec<String> = kinds::BUILTIN
+            .iter()
+            .map(|(k, _)| (*k).to_string())
+            .collect();
         for (k, _, _) in &self.documents {
             if !all.contains(k) {
                 all.push(k.clone());
@@ -163,7 +170,7 @@ pub fn find(start: &Path, stop: &Path) -> Option<PathBuf> {
 }
 
 /// Read and check the configuration at `path`.
-pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError::plain(format!("cannot read {}: {e}", path.display())))?;
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
@@ -255,7 +262,7 @@ fn is_kebab(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn load_text(text: &str) -> Result<Settings, ConfigError> {
+    fn load_text(text: &str) -> Result<Settings, Box<ConfigError>> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, text).unwrap();
@@ -267,14 +274,20 @@ mod tests {
         let e = load_text("[documents]\nmodel-card = [\"cards/*.md\"]\n\n[limits]\nmax-size = 3\n")
             .unwrap_err();
         let span = e.span.unwrap();
-        assert_eq!(span.offset(), "[documents]\nmodel-card = [\"cards/*.md\"]\n\n[limits]\n".len());
+        assert_eq!(
+            span.offset(),
+            "[documents]\nmodel-card = [\"cards/*.md\"]\n\n[limits]\n".len()
+        );
         assert!(e.label.contains("unknown field `max-size`"), "{}", e.label);
     }
 
     #[test]
     fn globs_are_relative_and_case_insensitive() {
         let s = load_text("[documents]\nmodel-card = [\"cards/*.md\"]\n").unwrap();
-        assert_eq!(s.kind_by_config("Cards/A.MD"), Some(("model-card", "cards/*.md")));
+        assert_eq!(
+            s.kind_by_config("Cards/A.MD"),
+            Some(("model-card", "cards/*.md"))
+        );
         assert_eq!(s.kind_by_config("cards/x/a.md"), None);
     }
 

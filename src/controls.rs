@@ -18,12 +18,24 @@ pub const CONTROLS: [(&str, &str); 38] = [
     ("A.4.6", "Human resources"),
     ("A.5.2", "AI system impact assessment process"),
     ("A.5.3", "Documentation of AI system impact assessments"),
-    ("A.5.4", "Assessing AI system impact on individuals or groups of individuals"),
+    (
+        "A.5.4",
+        "Assessing AI system impact on individuals or groups of individuals",
+    ),
     ("A.5.5", "Assessing societal impacts of AI systems"),
-    ("A.6.1.2", "Objectives for responsible development of AI system"),
-    ("A.6.1.3", "Processes for responsible AI system design and development"),
+    (
+        "A.6.1.2",
+        "Objectives for responsible development of AI system",
+    ),
+    (
+        "A.6.1.3",
+        "Processes for responsible AI system design and development",
+    ),
     ("A.6.2.2", "AI system requirements and specification"),
-    ("A.6.2.3", "Documentation of AI system design and development"),
+    (
+        "A.6.2.3",
+        "Documentation of AI system design and development",
+    ),
     ("A.6.2.4", "AI system verification and validation"),
     ("A.6.2.5", "AI system deployment"),
     ("A.6.2.6", "AI system operation and monitoring"),
@@ -74,7 +86,11 @@ pub fn explain_unknown(id: &str) -> String {
 
 /// Up to `n` candidates closest to `word`: same group first, then by edit distance.
 #[must_use]
-pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+pub fn closest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
     let group = |s: &str| s.rsplit_once('.').map(|(g, _)| g.to_string());
     let mut scored: Vec<(usize, &str)> = candidates
         .map(|c| {
@@ -83,7 +99,7 @@ pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>, n: usi
         })
         .filter(|(d, _)| *d <= 4)
         .collect();
-    scored.sort();
+    scored.sort_unstable();
     scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 

@@ -30,6 +30,7 @@ pub struct Skipped {
 }
 
 /// Candidates under `paths`, sorted and without duplicates, and problems with the paths.
+#[must_use]
 pub fn discover(paths: &[PathBuf], root: &Path) -> (Vec<Candidate>, Vec<Skipped>, Vec<String>) {
     let mut found = Vec::new();
     let mut skipped = Vec::new();
@@ -151,7 +152,9 @@ pub fn find_root(start: &Path) -> PathBuf {
     let dir = if start.is_dir() {
         start.clone()
     } else {
-        start.parent().map_or_else(|| start.clone(), Path::to_path_buf)
+        start
+            .parent()
+            .map_or_else(|| start.clone(), Path::to_path_buf)
     };
     let mut d = Some(dir.as_path());
     while let Some(p) = d {

@@ -8,7 +8,7 @@
 //!
 //! Other files are not AIMS documents and are skipped.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::{Arc, LazyLock};
 
 use globset::{GlobSet, GlobSetBuilder};
@@ -27,12 +27,18 @@ pub const DECLARATION_KEY: &str = "aims-kind";
 pub const BUILTIN: [(&str, &str); 9] = [
     ("ai-policy", "the organisation's AI policy"),
     ("ai-system", "an AI system's inventory record"),
-    ("dataset-sheet", "a dataset sheet or Hugging Face dataset card"),
+    (
+        "dataset-sheet",
+        "a dataset sheet or Hugging Face dataset card",
+    ),
     ("impact-assessment", "an AI system impact assessment"),
     ("model-card", "a model card (Hugging Face style or other)"),
     ("risk-register", "the AI risk register and treatment plan"),
     ("roles", "AI roles, responsibilities and people"),
-    ("statement-of-applicability", "the Statement of Applicability"),
+    (
+        "statement-of-applicability",
+        "the Statement of Applicability",
+    ),
     ("supplier", "a supplier or third-party record"),
 ];
 
@@ -71,24 +77,50 @@ pub const CONVENTIONS: [(&str, &[&str]); 9] = [
         "impact-assessment",
         &["**/impact-assessments/**", "**/impact_assessments/**"],
     ),
-    ("risk-register", &["**/risk-register.*", "**/risk_register.*"]),
-    ("roles", &["**/roles.yaml", "**/roles.yml", "**/raci.yaml", "**/raci.yml"]),
+    (
+        "risk-register",
+        &["**/risk-register.*", "**/risk_register.*"],
+    ),
+    (
+        "roles",
+        &[
+            "**/roles.yaml",
+            "**/roles.yml",
+            "**/raci.yaml",
+            "**/raci.yml",
+        ],
+    ),
     (
         "statement-of-applicability",
-        &["**/statement-of-applicability.*", "**/soa.yaml", "**/soa.yml"],
+        &[
+            "**/statement-of-applicability.*",
+            "**/soa.yaml",
+            "**/soa.yml",
+        ],
     ),
     ("supplier", &["**/suppliers/**"]),
 ];
 
-/// Front-matter keys that only Hugging Face model cards use.
-pub const HF_MODEL_KEYS: [&str; 4] = ["library_name", "pipeline_tag", "base_model", "model-index"];
+/// Front-matter keys that only Hugging Face model cards use (`widget` configures the Hub's
+/// inference widget).
+pub const HF_MODEL_KEYS: [&str; 5] = [
+    "library_name",
+    "pipeline_tag",
+    "base_model",
+    "model-index",
+    "widget",
+];
 /// Front-matter keys that only Hugging Face dataset cards use.
-pub const HF_DATASET_KEYS: [&str; 5] = [
+pub const HF_DATASET_KEYS: [&str; 9] = [
     "task_categories",
     "size_categories",
     "annotations_creators",
     "source_datasets",
     "dataset_info",
+    "task_ids",
+    "multilinguality",
+    "language_creators",
+    "configs",
 ];
 
 static CONVENTION_SET: LazyLock<(GlobSet, Vec<(&'static str, &'static str)>)> =
@@ -132,7 +164,11 @@ pub enum Reason {
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reason::Declared(span) => write!(f, "declared by `{DECLARATION_KEY}` at line {}", span.start.line),
+            Reason::Declared(span) => write!(
+                f,
+                "declared by `{DECLARATION_KEY}` at line {}",
+                span.start.line
+            ),
             Reason::Config(glob) => write!(f, "matches `{glob}` in aims-lint.toml"),
             Reason::Convention(glob) => write!(f, "path convention `{glob}`"),
             Reason::HuggingFace(key) => write!(f, "Hugging Face front-matter key `{key}`"),
@@ -153,7 +189,11 @@ pub enum Classified {
 
 /// The kind that paths alone give `rel` (config globs, then conventions).
 #[must_use]
-pub fn by_path(settings: &Settings, rel_to_base: Option<&str>, rel: &str) -> Option<(String, Reason)> {
+pub fn by_path(
+    settings: &Settings,
+    rel_to_base: Option<&str>,
+    rel: &str,
+) -> Option<(String, Reason)> {
     if let Some((kind, glob)) = rel_to_base.and_then(|r| settings.kind_by_config(r)) {
         return Some((kind.to_string(), Reason::Config(glob.to_string())));
     }
@@ -182,7 +222,7 @@ pub fn classify(doc: &Document, settings: &Settings, rel_to_base: Option<&str>) 
                 let near = closest(&shown, known.iter().map(String::as_str), 2);
                 let mut detail = format!("`{shown}` is not a document kind");
                 if !near.is_empty() {
-                    detail.push_str(&format!("; did you mean `{}`?", near.join("` or `")));
+                    let _ = write!(detail, "; did you mean `{}`?", near.join("` or `"));
                 }
                 Classified::Unknown(
                     Finding::new(&UNKNOWN_KIND, &doc.source, value_span)
@@ -230,7 +270,8 @@ pub fn classify(doc: &Document, settings: &Settings, rel_to_base: Option<&str>) 
 /// documents whose YAML does not parse.
 fn top_level_keys(doc: &Document) -> Vec<(u32, String, String)> {
     let text = doc.source.text();
-    let mut lines = (1..=doc.source.line_count() as u32).map(|n| (n, &text[doc.source.line_range(n)]));
+    let mut lines =
+        (1..=doc.source.line_count() as u32).map(|n| (n, &text[doc.source.line_range(n)]));
     let mut region: Vec<(u32, &str)> = Vec::new();
     if doc.format == Format::Markdown {
         let mut lines = lines.skip_while(|(_, l)| l.trim().is_empty());
@@ -246,7 +287,9 @@ fn top_level_keys(doc: &Document) -> Vec<(u32, String, String)> {
         .filter_map(|(n, l)| {
             let (key, rest) = l.split_once(':')?;
             let plain = !key.is_empty()
-                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             let value = rest.split(" #").next()?.trim().trim_matches(['"', '\'']);
             plain.then(|| (n, key.to_string(), value.to_string()))
         })
@@ -261,7 +304,7 @@ mod tests {
 
     fn kind_of(name: &str, text: &str) -> Classified {
         let (doc, _) = parse(
-            SourceFile::new(name, text.to_string()),
+            &SourceFile::new(name, text.to_string()),
             Format::from_path(name).unwrap(),
             crate::parse::yaml::Limits::default(),
         );
@@ -284,11 +327,19 @@ mod tests {
 
     #[test]
     fn hugging_face_metadata() {
-        let c = kind_of("README.md", "---\nlicense: mit\npipeline_tag: text-generation\n---\n");
-        assert!(matches!(c, Classified::Kind(k, Reason::HuggingFace("pipeline_tag")) if k == "model-card"));
+        let c = kind_of(
+            "README.md",
+            "---\nlicense: mit\npipeline_tag: text-generation\n---\n",
+        );
+        assert!(
+            matches!(c, Classified::Kind(k, Reason::HuggingFace("pipeline_tag")) if k == "model-card")
+        );
         let c = kind_of("README.md", "---\ntask_categories: [qa]\n---\n");
         assert!(matches!(c, Classified::Kind(k, _) if k == "dataset-sheet"));
-        assert!(matches!(kind_of("README.md", "---\nlicense: mit\n---\n"), Classified::None));
+        assert!(matches!(
+            kind_of("README.md", "---\nlicense: mit\n---\n"),
+            Classified::None
+        ));
     }
 
     #[test]
@@ -308,6 +359,9 @@ mod tests {
         assert!(matches!(c, Classified::Kind(k, _) if k == "model-card"));
         let c = kind_of("README.md", "---\ntask_categories:\n\t- x\n");
         assert!(matches!(c, Classified::Kind(k, _) if k == "dataset-sheet"));
-        assert!(matches!(kind_of("README.md", "# pipeline_tag: x\n"), Classified::None));
+        assert!(matches!(
+            kind_of("README.md", "# pipeline_tag: x\n"),
+            Classified::None
+        ));
     }
 }

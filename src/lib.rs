@@ -30,7 +30,7 @@ pub enum ExitStatus {
 }
 
 /// Run the command line.
-pub fn run(cli: cli::Cli) -> miette::Result<ExitStatus> {
+pub fn run(cli: &cli::Cli) -> miette::Result<ExitStatus> {
     match &cli.command {
         None => commands::check(&cli.check),
         Some(cli::Command::Check(args)) => commands::check(args),

@@ -75,27 +75,76 @@ pub fn lint(candidates: &[Candidate], settings: &Settings, registry: &Registry) 
 const SNIFF: usize = 8000;
 
 fn process(c: &Candidate, settings: &Settings, registry: &Registry, base: &Path) -> FileResult {
-    let format = Format::from_path(&c.rel).unwrap_or(Format::Yaml);
     let rel_to_base = absolute(&c.path)
         .strip_prefix(base)
         .ok()
         .map(|_| display(&c.path, base));
-    let by_path = kinds::by_path(settings, rel_to_base.as_deref(), &c.rel);
-    let skip = |reason: &str| {
-        FileResult::Skipped(Skipped {
-            rel: c.rel.clone(),
-            reason: reason.to_string(),
-        })
+    let text = match read_text(c, settings, rel_to_base.as_deref()) {
+        Ok(text) => text,
+        Err(result) => return result,
     };
+    let source = SourceFile::new(c.rel.clone(), text);
+    let format = Format::from_path(&c.rel).unwrap_or(Format::Yaml);
+    let (doc, mut findings) = parse::parse(&source, format, settings.limits);
+    match kinds::classify(&doc, settings, rel_to_base.as_deref()) {
+        Classified::None => skipped(c, "not an AIMS document"),
+        Classified::Unknown(f) => {
+            let reason = Reason::Declared(f.span);
+            findings.push(f);
+            FileResult::Checked(
+                Checked {
+                    rel: c.rel.clone(),
+                    kind: "unknown".to_string(),
+                    reason,
+                },
+                findings,
+            )
+        }
+        Classified::Kind(kind, reason) => {
+            findings.extend(check(&doc, &kind, registry));
+            FileResult::Checked(
+                Checked {
+                    rel: c.rel.clone(),
+                    kind,
+                    reason,
+                },
+                findings,
+            )
+        }
+    }
+}
 
-    let file = match std::fs::File::open(&c.path) {
-        Ok(f) => f,
-        Err(e) => return FileResult::Error(format!("{}: {e}", c.rel)),
+fn skipped(c: &Candidate, reason: &str) -> FileResult {
+    FileResult::Skipped(Skipped {
+        rel: c.rel.clone(),
+        reason: reason.to_string(),
+    })
+}
+
+/// The text of `c` without a byte-order mark, or what to report instead: a file too large or
+/// not UTF-8 is a finding when its path makes it an AIMS document (nothing is silently lost),
+/// and skipped otherwise; a binary file is skipped.
+fn read_text(
+    c: &Candidate,
+    settings: &Settings,
+    rel_to_base: Option<&str>,
+) -> Result<String, FileResult> {
+    let by_path = || kinds::by_path(settings, rel_to_base, &c.rel);
+    let finding = |kind: String, reason: Reason, f: Finding| {
+        FileResult::Checked(
+            Checked {
+                rel: c.rel.clone(),
+                kind,
+                reason,
+            },
+            vec![f],
+        )
     };
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let file =
+        std::fs::File::open(&c.path).map_err(|e| FileResult::Error(format!("{}: {e}", c.rel)))?;
+    let len = file.metadata().map_or(0, |m| m.len());
     if len > settings.max_file_size {
-        // A document that the paths say is ours is reported, not silently dropped.
-        return match by_path {
+        return Err(match by_path() {
             Some((kind, reason)) => {
                 let source = SourceFile::new(c.rel.clone(), String::new());
                 let f = Finding::new(&FILE_TOO_LARGE, &source, Span::point(source.pos_at_byte(0)))
@@ -103,76 +152,53 @@ fn process(c: &Candidate, settings: &Settings, registry: &Registry, base: &Path)
                         "{len} bytes; the limit is {} bytes",
                         settings.max_file_size
                     ));
-                FileResult::Checked(Checked { rel: c.rel.clone(), kind, reason }, vec![f])
+                finding(kind, reason, f)
             }
-            None => skip("larger than max-file-size"),
-        };
+            None => skipped(c, "larger than max-file-size"),
+        });
     }
     let mut bytes = Vec::with_capacity(len as usize);
-    if let Err(e) = file.take(settings.max_file_size + 1).read_to_end(&mut bytes) {
-        return FileResult::Error(format!("{}: {e}", c.rel));
-    }
+    file.take(settings.max_file_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| FileResult::Error(format!("{}: {e}", c.rel)))?;
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     if !utf16 && bytes[..bytes.len().min(SNIFF)].contains(&0) {
-        return skip("binary file");
+        return Err(skipped(c, "binary file"));
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
+    let text = String::from_utf8(bytes).map_err(|e| match by_path() {
+        Some((kind, reason)) => {
             let valid = e.utf8_error().valid_up_to();
-            return match by_path {
-                Some((kind, reason)) => {
-                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).len();
-                    let source = SourceFile::new(c.rel.clone(), lossy);
-                    let at = source.pos_at_byte(prefix);
-                    let f = Finding::new(&FILE_NOT_UTF8, &source, Span::point(at)).with_detail(
-                        if utf16 {
-                            "this file is UTF-16".to_string()
-                        } else {
-                            format!("invalid byte after {valid} bytes")
-                        },
-                    );
-                    FileResult::Checked(Checked { rel: c.rel.clone(), kind, reason }, vec![f])
-                }
-                None => skip("not UTF-8"),
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).len();
+            let source = SourceFile::new(
+                c.rel.clone(),
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            );
+            let detail = if utf16 {
+                "this file is UTF-16".to_string()
+            } else {
+                format!("invalid byte after {valid} bytes")
             };
+            let f = Finding::new(
+                &FILE_NOT_UTF8,
+                &source,
+                Span::point(source.pos_at_byte(prefix)),
+            )
+            .with_detail(detail);
+            finding(kind, reason, f)
         }
-    };
-    let text = match text.strip_prefix('\u{feff}') {
+        None => skipped(c, "not UTF-8"),
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
-    };
-    let source = SourceFile::new(c.rel.clone(), text);
-    let (doc, mut findings) = parse::parse(Arc::clone(&source), format, settings.limits);
-    match kinds::classify(&doc, settings, rel_to_base.as_deref()) {
-        Classified::None => skip("not an AIMS document"),
-        Classified::Unknown(f) => {
-            findings.push(f);
-            FileResult::Checked(
-                Checked {
-                    rel: c.rel.clone(),
-                    kind: "unknown".to_string(),
-                    reason: Reason::Declared(findings.last().map_or_else(
-                        || Span::point(source.pos_at_byte(0)),
-                        |f| f.span,
-                    )),
-                },
-                findings,
-            )
-        }
-        Classified::Kind(kind, reason) => {
-            findings.extend(check(&doc, &kind, registry));
-            FileResult::Checked(Checked { rel: c.rel.clone(), kind, reason }, findings)
-        }
-    }
+    })
 }
 
 /// Parse `source` (its format from its name) and check it as a document of `kind`, as a
 /// fixture test or an editor integration would: no discovery, no classification.
 #[must_use]
 pub fn check_as(
-    source: Arc<SourceFile>,
+    source: &Arc<SourceFile>,
     kind: &str,
     settings: &Settings,
     registry: &Registry,

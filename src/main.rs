@@ -6,7 +6,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = aims_lint::cli::Cli::parse();
-    match aims_lint::run(cli) {
+    match aims_lint::run(&cli) {
         Ok(status) => ExitCode::from(status as u8),
         Err(report) => {
             #[allow(clippy::print_stderr, reason = "the one place errors are printed")]

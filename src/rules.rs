@@ -81,7 +81,9 @@ pub struct Rule {
 
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rule").field("id", &self.info.id).finish_non_exhaustive()
+        f.debug_struct("Rule")
+            .field("id", &self.info.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -149,7 +151,10 @@ impl Registry {
             return Err(Box::new(RuleLoadError::new(
                 &source,
                 Span::point(source.pos_at_byte(0)),
-                format!("rule id `{}` is already used by {}", w[1].info.id, w[0].origin),
+                format!(
+                    "rule id `{}` is already used by {}",
+                    w[1].info.id, w[0].origin
+                ),
                 Some("rule ids are unique: rename one of the rules".to_string()),
             )));
         }
@@ -180,8 +185,7 @@ fn rule_files(dir: &Path) -> Vec<std::path::PathBuf> {
         let path = entry.path();
         if path.join("rule.yaml").is_file() {
             out.push(path.join("rule.yaml"));
-        } else if path.is_file()
-            && Format::from_path(&path.to_string_lossy()) == Some(Format::Yaml)
+        } else if path.is_file() && Format::from_path(&path.to_string_lossy()) == Some(Format::Yaml)
         {
             out.push(path);
         }
@@ -193,84 +197,23 @@ fn rule_files(dir: &Path) -> Vec<std::path::PathBuf> {
 /// Load one rule file (`path` is what errors name).
 pub fn load_rule(path: &str, text: &str, kinds: &[String]) -> Result<Rule, Box<RuleLoadError>> {
     let source = SourceFile::new(path, text.to_string());
-    let err = |span: Span, label: String, help: Option<String>| {
-        Box::new(RuleLoadError::new(&source, span, label, help))
-    };
-    let parsed = yaml::parse(&source, text, 1, yaml::Limits::default())
-        .map_err(|e| err(Span::point(e.pos), e.message, None))?;
-    if let Some(issue) = parsed.issues.first() {
-        return Err(err(issue.span, issue.message.clone(), None));
-    }
-    let Some(node) = parsed.docs.into_iter().next() else {
-        return Err(err(Span::point(source.pos_at_byte(0)), "empty rule file".into(), None));
-    };
-    let instance = Instance {
-        root_anchor: source.first_line_of(node.span),
-        root_note: None,
-        node,
-    };
-    let data = instance.node.to_json();
-    let mut meta_errors: Vec<_> = META
-        .iter_errors(&data)
-        .flat_map(|e| locate_error(&instance, &source, &e))
-        .collect();
-    meta_errors.sort_by_key(|l| l.span);
-    if let Some(first) = meta_errors.into_iter().next() {
-        return Err(err(
-            first.span,
-            first.detail,
-            Some("rule files follow rules/rule.schema.json; see docs/rules.md".to_string()),
-        ));
-    }
-    let file: RuleFile = serde_json::from_value(data)
-        .map_err(|e| err(instance.root_anchor, e.to_string(), None))?;
-    let node = &instance.node;
+    let instance = parse_rule(&source)?;
+    let file = validate_shape(&source, &instance)?;
     let span_of = |ptr: &str| {
-        node.lookup(ptr)
+        instance
+            .node
+            .lookup(ptr)
             .map_or(instance.root_anchor, |l| source.first_line_of(l.node.span))
     };
-
-    let expected_id = Path::new(path)
-        .file_name()
-        .filter(|n| *n != "rule.yaml")
-        .and_then(|n| Path::new(n).file_stem())
-        .or_else(|| Path::new(path).parent().and_then(Path::file_name))
-        .map(|n| n.to_string_lossy().to_string());
-    if let Some(expected) = expected_id
-        && expected != file.id
-    {
-        return Err(err(
-            span_of("/id"),
-            format!("the id is `{}` but the rule lives in `{expected}`", file.id),
-            Some("name the rule's directory (or file) after its id".to_string()),
-        ));
-    }
-    if controls::title(&file.control).is_none() {
-        return Err(err(
-            span_of("/control"),
-            controls::explain_unknown(&file.control),
-            None,
-        ));
-    }
-    for (i, kind) in file.applies_to.iter().enumerate() {
-        if !kinds.contains(kind) {
-            let near = controls::closest(kind, kinds.iter().map(String::as_str), 2);
-            return Err(err(
-                span_of(&format!("/applies-to/{i}")),
-                format!("`{kind}` is not a document kind"),
-                Some(if near.is_empty() {
-                    format!("document kinds are {}", kinds.join(", "))
-                } else {
-                    format!("did you mean `{}`?", near.join("` or `"))
-                }),
-            ));
-        }
-    }
+    let err = |ptr: &str, label: String, help: Option<String>| {
+        Box::new(RuleLoadError::new(&source, span_of(ptr), label, help))
+    };
+    validate_references(path, &file, kinds, err)?;
     let schema = match &file.schema {
         None => None,
         Some(s) => Some(compile(s).map_err(|e| {
             err(
-                span_of(&format!("/schema{}", e.instance_path().as_str())),
+                &format!("/schema{}", e.instance_path().as_str()),
                 format!("the schema does not compile: {e}"),
                 None,
             )
@@ -301,6 +244,103 @@ pub fn load_rule(path: &str, text: &str, kinds: &[String]) -> Result<Rule, Box<R
         sections,
         origin: path.to_string(),
     })
+}
+
+/// The rule file's YAML, as one document without duplicate keys.
+fn parse_rule(source: &SourceFile) -> Result<Instance, Box<RuleLoadError>> {
+    let err = |span, label| Box::new(RuleLoadError::new(source, span, label, None));
+    let parsed = yaml::parse(source, source.text(), 1, yaml::Limits::default())
+        .map_err(|e| err(Span::point(e.pos), e.message))?;
+    if let Some(issue) = parsed.issues.first() {
+        return Err(err(issue.span, issue.message.clone()));
+    }
+    let Some(node) = parsed.docs.into_iter().next() else {
+        return Err(err(
+            Span::point(source.pos_at_byte(0)),
+            "empty rule file".into(),
+        ));
+    };
+    Ok(Instance {
+        root_anchor: source.first_line_of(node.span),
+        root_note: None,
+        node,
+    })
+}
+
+/// Check the rule against the meta-schema, reporting the first error in the file.
+fn validate_shape(
+    source: &SourceFile,
+    instance: &Instance,
+) -> Result<RuleFile, Box<RuleLoadError>> {
+    let data = instance.node.to_json();
+    let mut errors: Vec<_> = META
+        .iter_errors(&data)
+        .flat_map(|e| locate_error(instance, source, &e))
+        .collect();
+    errors.sort_by_key(|l| l.span);
+    if let Some(first) = errors.into_iter().next() {
+        return Err(Box::new(RuleLoadError::new(
+            source,
+            first.span,
+            first.detail,
+            Some("rule files follow rules/rule.schema.json; see docs/rules.md".to_string()),
+        )));
+    }
+    serde_json::from_value(data).map_err(|e| {
+        Box::new(RuleLoadError::new(
+            source,
+            instance.root_anchor,
+            e.to_string(),
+            None,
+        ))
+    })
+}
+
+/// What the meta-schema cannot check: the id matches the file's place, the control exists,
+/// the document kinds are known.
+fn validate_references(
+    path: &str,
+    file: &RuleFile,
+    kinds: &[String],
+    err: impl Fn(&str, String, Option<String>) -> Box<RuleLoadError>,
+) -> Result<(), Box<RuleLoadError>> {
+    let expected_id = Path::new(path)
+        .file_name()
+        .filter(|n| *n != "rule.yaml")
+        .and_then(|n| Path::new(n).file_stem())
+        .or_else(|| Path::new(path).parent().and_then(Path::file_name))
+        .map(|n| n.to_string_lossy().to_string());
+    if let Some(expected) = expected_id
+        && expected != file.id
+    {
+        return Err(err(
+            "/id",
+            format!("the id is `{}` but the rule lives in `{expected}`", file.id),
+            Some("name the rule's directory (or file) after its id".to_string()),
+        ));
+    }
+    if controls::title(&file.control).is_none() {
+        return Err(err(
+            "/control",
+            controls::explain_unknown(&file.control),
+            None,
+        ));
+    }
+    for (i, kind) in file.applies_to.iter().enumerate() {
+        if !kinds.contains(kind) {
+            let near = controls::closest(kind, kinds.iter().map(String::as_str), 2);
+            return Err(err(
+                &format!("/applies-to/{i}"),
+                format!("`{kind}` is not a document kind"),
+                Some(if near.is_empty() {
+                    format!("document kinds are {}", kinds.join(", "))
+                } else {
+                    format!("did you mean `{}`?", near.join("` or `"))
+                }),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Root of a rule's data, for tests and tools that read rule files.

@@ -3,7 +3,7 @@
 //!
 //! Every position that leaves this crate (JSON, concise output, tests) is 1-based and counts
 //! columns in characters, as editors do. miette wants byte offsets, so a [`Pos`] carries both.
-//! A line ends at `\n`, `\r\n` or a lone `\r`, as YAML, CommonMark and miette all agree.
+//! A line ends at `\n`, `\r\n` or a lone `\r`, as YAML, `CommonMark` and miette all agree.
 
 use std::fmt;
 use std::sync::Arc;
@@ -77,12 +77,11 @@ impl SourceFile {
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
                 b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
                     line_starts.push(i + 2);
                     i += 1;
                 }
-                b'\r' => line_starts.push(i + 1),
+                b'\n' | b'\r' => line_starts.push(i + 1),
                 _ => {}
             }
             i += 1;
@@ -240,6 +239,8 @@ impl SourceCode for SourceFile {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
@@ -255,29 +256,36 @@ mod tests {
         assert_eq!(src.line_range(2), 7..12);
     }
 
+    fn render(
+        handler: &miette::GraphicalReportHandler,
+        diag: &miette::MietteDiagnostic,
+        src: impl SourceCode + 'static,
+    ) -> String {
+        let report = miette::Report::new(diag.clone()).with_source_code(src);
+        let mut out = String::new();
+        handler.render_report(&mut out, report.as_ref()).unwrap();
+        out
+    }
+
     #[test]
     fn renders_exactly_like_mietttes_own_source() {
         use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
-        let text: String = (1..=50)
-            .map(|i| format!("key{i}: välue {i}\r\n"))
-            .collect();
+        let text: String = (1..=50).fold(String::new(), |mut s, i| {
+            let _ = write!(s, "key{i}: välue {i}\r\n");
+            s
+        });
         let ours = SourceFile::new("f.yaml", text.clone());
         let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
             .with_width(80)
             .with_context_lines(2);
         for (offset, len) in [(0, 4), (200, 7), (text.len() - 9, 7), (30, 60)] {
-            let diag = MietteDiagnostic::new("m").with_label(LabeledSpan::at(offset..offset + len, "here"));
-            fn render(
-                handler: &GraphicalReportHandler,
-                diag: &MietteDiagnostic,
-                src: impl SourceCode + 'static,
-            ) -> String {
-                let report = miette::Report::new(diag.clone()).with_source_code(src);
-                let mut out = String::new();
-                handler.render_report(&mut out, report.as_ref()).unwrap();
-                out
-            }
-            let a = render(&handler, &diag, miette::NamedSource::new("f.yaml", text.clone()));
+            let diag = MietteDiagnostic::new("m")
+                .with_label(LabeledSpan::at(offset..offset + len, "here"));
+            let a = render(
+                &handler,
+                &diag,
+                miette::NamedSource::new("f.yaml", text.clone()),
+            );
             let b = render(&handler, &diag, Arc::clone(&ours));
             assert!(b.contains("here"), "{b}");
             assert_eq!(a, b);

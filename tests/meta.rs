@@ -1,5 +1,11 @@
 //! Checks on the rule catalogue itself, so that a rule cannot land half-done.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stderr,
+    reason = "a test fails by panicking"
+)]
+
 use std::path::{Path, PathBuf};
 
 use aims_lint::config::Settings;
@@ -19,8 +25,15 @@ fn every_rule_directory_is_a_built_in_rule_with_fixtures() {
         .collect();
     dirs.sort();
     let registry = Registry::load(&Settings::defaults(rules_dir())).unwrap();
-    let ids: Vec<&str> = registry.rules().iter().map(|r| r.info.id.as_str()).collect();
-    assert_eq!(dirs, ids, "every directory in rules/ holds exactly one rule named after it");
+    let ids: Vec<&str> = registry
+        .rules()
+        .iter()
+        .map(|r| r.info.id.as_str())
+        .collect();
+    assert_eq!(
+        dirs, ids,
+        "every directory in rules/ holds exactly one rule named after it"
+    );
     assert_eq!(BUILTIN_RULES.len(), ids.len());
     for id in ids {
         for which in ["pass", "fail"] {
@@ -34,12 +47,19 @@ fn every_rule_directory_is_a_built_in_rule_with_fixtures() {
 
 #[test]
 fn no_orphan_snapshots() {
-    for entry in std::fs::read_dir(rules_dir()).unwrap().filter_map(Result::ok) {
+    for entry in std::fs::read_dir(rules_dir())
+        .unwrap()
+        .filter_map(Result::ok)
+    {
         let snaps = entry.path().join("snapshots");
-        let Ok(files) = std::fs::read_dir(&snaps) else { continue };
+        let Ok(files) = std::fs::read_dir(&snaps) else {
+            continue;
+        };
         for snap in files.filter_map(Result::ok) {
             let name = snap.file_name().to_string_lossy().to_string();
-            let fixture = name.strip_suffix(".snap").unwrap_or_else(|| panic!("stray file {name}"));
+            let fixture = name
+                .strip_suffix(".snap")
+                .unwrap_or_else(|| panic!("stray file {name}"));
             assert!(
                 entry.path().join("fail").join(fixture).is_file(),
                 "{} has no fail fixture `{fixture}`: delete the snapshot",
@@ -54,15 +74,29 @@ fn docs_have_the_fixed_headings_and_messages_their_style() {
     let registry = Registry::load(&Settings::defaults(rules_dir())).unwrap();
     for rule in registry.rules() {
         for heading in ["## What it checks", "## Why it matters", "## References"] {
-            assert!(rule.docs.contains(heading), "{}: docs lack `{heading}`", rule.info.id);
+            assert!(
+                rule.docs.contains(heading),
+                "{}: docs lack `{heading}`",
+                rule.info.id
+            );
         }
         let m = &rule.info.message;
-        assert!(m.chars().next().is_some_and(char::is_lowercase), "{}: {m}", rule.info.id);
-        assert!(!m.ends_with('.'), "{}: message ends with a period", rule.info.id);
+        assert!(
+            m.chars().next().is_some_and(char::is_lowercase),
+            "{}: {m}",
+            rule.info.id
+        );
+        assert!(
+            !m.ends_with('.'),
+            "{}: message ends with a period",
+            rule.info.id
+        );
         assert!(!rule.info.help.trim().is_empty());
         // Named after what it flags: the kind it checks comes first.
         assert!(
-            rule.applies_to.iter().any(|k| rule.info.id.starts_with(k.as_str())),
+            rule.applies_to
+                .iter()
+                .any(|k| rule.info.id.starts_with(k.as_str())),
             "{}: a rule id starts with the document kind it checks",
             rule.info.id
         );
@@ -71,8 +105,10 @@ fn docs_have_the_fixed_headings_and_messages_their_style() {
 
 #[test]
 fn the_meta_schema_is_valid_json_schema() {
-    let schema: serde_json::Value =
-        serde_json::from_str(aims_lint::rules::META_SCHEMA).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(aims_lint::rules::META_SCHEMA).unwrap();
     assert!(aims_lint::rules::compile(&schema).is_ok());
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
 }

@@ -3,6 +3,12 @@
 //! snapshot in `rules/<id>/snapshots/` (human output without colour at width 80, then the
 //! concise lines). `INSTA_UPDATE=always cargo test --test rules` rewrites snapshots.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stderr,
+    reason = "a test fails by panicking"
+)]
+
 use std::path::{Path, PathBuf};
 
 use aims_lint::config::Settings;
@@ -26,14 +32,23 @@ fn fixtures(rule_dir: &Path, which: &str) -> Vec<PathBuf> {
 fn load(path: &Path, rule_dir: &Path) -> std::sync::Arc<SourceFile> {
     let bytes = std::fs::read(path).unwrap();
     let text = String::from_utf8(bytes).expect("fixtures are UTF-8");
-    let text = text.strip_prefix('\u{feff}').map_or(text.clone(), str::to_string);
-    let name = path.strip_prefix(rule_dir).unwrap().to_string_lossy().replace('\\', "/");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map_or(text.clone(), str::to_string);
+    let name = path
+        .strip_prefix(rule_dir)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
     SourceFile::new(name, text)
 }
 
 fn render(outcome: &Outcome) -> String {
     let mut out = Vec::new();
-    let opts = HumanOptions { color: false, width: 80 };
+    let opts = HumanOptions {
+        color: false,
+        width: 80,
+    };
     report::write(&mut out, outcome, report::Format::Human, &opts).unwrap();
     out.extend_from_slice(b"---- concise ----\n");
     report::write(&mut out, outcome, report::Format::Concise, &opts).unwrap();
@@ -53,21 +68,34 @@ fn every_rule_passes_its_pass_fixtures_and_fails_its_fail_fixtures() {
         assert!(!pass.is_empty(), "{}: no pass fixture", rule.info.id);
         assert!(!fail.is_empty(), "{}: no fail fixture", rule.info.id);
         for path in pass {
-            let findings = check_as(load(&path, &dir), kind, &settings, &registry);
-            let own: Vec<_> = findings.iter().filter(|f| f.rule.id == rule.info.id).collect();
+            let findings = check_as(&load(&path, &dir), kind, &settings, &registry);
+            let own: Vec<_> = findings
+                .iter()
+                .filter(|f| f.rule.id == rule.info.id)
+                .collect();
             assert!(own.is_empty(), "{}: {own:#?}", path.display());
-            let syntax: Vec<_> = findings.iter().filter(|f| f.rule.control.is_none()).collect();
+            let syntax: Vec<_> = findings
+                .iter()
+                .filter(|f| f.rule.control.is_none())
+                .collect();
             assert!(syntax.is_empty(), "{}: {syntax:#?}", path.display());
         }
         for path in fail {
             let source = load(&path, &dir);
-            let findings: Vec<_> = check_as(source.clone(), kind, &settings, &registry)
+            let findings: Vec<_> = check_as(&source, kind, &settings, &registry)
                 .into_iter()
                 .filter(|f| f.rule.id == rule.info.id)
                 .collect();
-            assert!(!findings.is_empty(), "{}: the rule did not fire", path.display());
+            assert!(
+                !findings.is_empty(),
+                "{}: the rule did not fire",
+                path.display()
+            );
             for f in &findings {
-                assert!(f.span.end.byte <= source.text().len(), "span outside the file");
+                assert!(
+                    f.span.end.byte <= source.text().len(),
+                    "span outside the file"
+                );
             }
             let outcome = Outcome {
                 findings,

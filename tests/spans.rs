@@ -1,6 +1,12 @@
 //! Exact positions: the places the issue names, asserted line by line and column by column.
 //! Positions are 1-based; columns count characters.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stderr,
+    reason = "a test fails by panicking"
+)]
+
 use aims_lint::config::Settings;
 use aims_lint::finding::Finding;
 use aims_lint::lint::check_as;
@@ -11,7 +17,12 @@ fn check(name: &str, kind: &str, text: &str) -> Vec<Finding> {
     let settings = Settings::defaults(".".into());
     let registry = Registry::load(&settings).unwrap();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    check_as(SourceFile::new(name, text.to_string()), kind, &settings, &registry)
+    check_as(
+        SourceFile::new(name, text.to_string()),
+        kind,
+        &settings,
+        &registry,
+    )
 }
 
 fn at(findings: &[Finding], rule: &str) -> Vec<(u32, u32, u32, u32, String)> {
@@ -36,7 +47,13 @@ fn wrong_value_deep_in_a_nested_list() {
     let f = check("card.md", "model-card", text);
     assert_eq!(
         at(&f, "model-card-evaluation-incomplete"),
-        [(11, 20, 11, 25, "/model-index/0/results/0/metrics/1/value".to_string())]
+        [(
+            11,
+            20,
+            11,
+            25,
+            "/model-index/0/results/0/metrics/1/value".to_string()
+        )]
     );
 }
 
@@ -50,7 +67,10 @@ fn missing_required_key_points_at_the_mapping_it_belongs_in() {
     );
     // Missing at the top of a YAML file: the first line of the root mapping.
     let f = check("sheet.yaml", "dataset-sheet", "\n# comment\nname: x\n");
-    assert_eq!(at(&f, "dataset-sheet-missing-provenance"), [(3, 1, 3, 8, "/provenance".to_string())]);
+    assert_eq!(
+        at(&f, "dataset-sheet-missing-provenance"),
+        [(3, 1, 3, 8, "/provenance".to_string())]
+    );
 }
 
 #[test]
@@ -62,8 +82,15 @@ fn missing_key_in_front_matter_points_at_the_opening_fence() {
 
 #[test]
 fn key_in_markdown_front_matter_counts_lines_after_the_fence() {
-    let f = check("card.md", "model-card", "---\ntags: [a]\nlicense: 7\n---\n# Card\n");
-    assert_eq!(at(&f, "model-card-missing-license"), [(3, 10, 3, 11, "/license".to_string())]);
+    let f = check(
+        "card.md",
+        "model-card",
+        "---\ntags: [a]\nlicense: 7\n---\n# Card\n",
+    );
+    assert_eq!(
+        at(&f, "model-card-missing-license"),
+        [(3, 10, 3, 11, "/license".to_string())]
+    );
 }
 
 #[test]
@@ -73,37 +100,74 @@ fn crlf_file() {
         "model-card",
         "---\r\npipeline_tag: fill-mask\r\nlicense: 7\r\n---\r\n# Card\r\n",
     );
-    assert_eq!(at(&f, "model-card-missing-license"), [(3, 10, 3, 11, "/license".to_string())]);
+    assert_eq!(
+        at(&f, "model-card-missing-license"),
+        [(3, 10, 3, 11, "/license".to_string())]
+    );
 }
 
 #[test]
 fn file_with_a_bom() {
-    let f = check("card.md", "model-card", "\u{feff}---\nlicense: 7\n---\n# Card\n");
-    assert_eq!(at(&f, "model-card-missing-license"), [(2, 10, 2, 11, "/license".to_string())]);
-    let f = check("p.yaml", "ai-policy", "\u{feff}last_reviewed: x\nreview_interval_months: 3\n");
-    assert_eq!(at(&f, "ai-policy-missing-review-schedule")[0].0..=at(&f, "ai-policy-missing-review-schedule")[0].1, 1..=16);
+    let f = check(
+        "card.md",
+        "model-card",
+        "\u{feff}---\nlicense: 7\n---\n# Card\n",
+    );
+    assert_eq!(
+        at(&f, "model-card-missing-license"),
+        [(2, 10, 2, 11, "/license".to_string())]
+    );
+    let f = check(
+        "p.yaml",
+        "ai-policy",
+        "\u{feff}last_reviewed: x\nreview_interval_months: 3\n",
+    );
+    assert_eq!(
+        at(&f, "ai-policy-missing-review-schedule")[0].0
+            ..=at(&f, "ai-policy-missing-review-schedule")[0].1,
+        1..=16
+    );
 }
 
 #[test]
 fn non_ascii_columns_count_characters() {
-    let f = check("card.md", "model-card", "---\nnäme: ünïcödé\nlicense: 7\n---\n");
+    let f = check(
+        "card.md",
+        "model-card",
+        "---\nnäme: ünïcödé\nlicense: 7\n---\n",
+    );
     assert_eq!(at(&f, "model-card-missing-license")[0].1, 10);
-    let f = check("p.yaml", "ai-policy", "titlé: «x»\nlast_reviewed: 2026-13-45\nreview_interval_months: 1\n");
+    let f = check(
+        "p.yaml",
+        "ai-policy",
+        "titlé: «x»\nlast_reviewed: 2026-13-45\nreview_interval_months: 1\n",
+    );
     assert_eq!(at(&f, "ai-policy-missing-review-schedule")[0].0, 2);
     assert_eq!(at(&f, "ai-policy-missing-review-schedule")[0].1, 16);
 }
 
 #[test]
 fn yaml_syntax_error() {
-    let f = check("p.yaml", "ai-policy", "owner: a\nscope: [x, y\nversion: 1\n");
+    let f = check(
+        "p.yaml",
+        "ai-policy",
+        "owner: a\nscope: [x, y\nversion: 1\n",
+    );
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].rule.id, "yaml-syntax-error");
     assert_eq!((f[0].span.start.line, f[0].span.start.column), (3, 8));
 
-    let f = check("card.md", "model-card", "---\nlicense: mit\n\tpipeline_tag: x\n---\n# Card\n");
+    let f = check(
+        "card.md",
+        "model-card",
+        "---\nlicense: mit\n\tpipeline_tag: x\n---\n# Card\n",
+    );
     let syntax = at(&f, "yaml-syntax-error");
     assert_eq!(syntax.len(), 1, "{f:#?}");
-    assert_eq!(syntax[0].0, 3, "a tab in front matter is reported on its own line");
+    assert_eq!(
+        syntax[0].0, 3,
+        "a tab in front matter is reported on its own line"
+    );
 }
 
 #[test]
@@ -117,11 +181,27 @@ fn duplicate_keys_point_at_both() {
 
 #[test]
 fn every_finding_span_is_inside_its_file() {
-    for text in ["", "---", "---\n", "---\n---", "\u{0}", "a: [", "---\n- x\n---\n", "a: *b\n"] {
-        for (name, kind) in [("a.md", "model-card"), ("a.yaml", "ai-policy"), ("a.json", "dataset-sheet")] {
+    for text in [
+        "",
+        "---",
+        "---\n",
+        "---\n---",
+        "\u{0}",
+        "a: [",
+        "---\n- x\n---\n",
+        "a: *b\n",
+    ] {
+        for (name, kind) in [
+            ("a.md", "model-card"),
+            ("a.yaml", "ai-policy"),
+            ("a.json", "dataset-sheet"),
+        ] {
             let f = check(name, kind, text);
             for finding in f {
-                assert!(finding.span.end.byte <= text.len(), "{name} {text:?}: {finding:?}");
+                assert!(
+                    finding.span.end.byte <= text.len(),
+                    "{name} {text:?}: {finding:?}"
+                );
                 assert!(finding.span.start <= finding.span.end);
             }
         }

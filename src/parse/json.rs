@@ -2,8 +2,8 @@
 //!
 //! JSON is nearly a subset of YAML, but not quite: YAML rejects JSON's UTF-16 surrogate-pair
 //! escapes (`"\ud83d\ude00"`), so a valid JSON file could fail to parse as YAML. This scanner
-//! finds the tokens and their spans; serde_json decodes each string and number, so values are
-//! exactly what serde_json reads. The caller has already checked the text with serde_json, so
+//! finds the tokens and their spans; `serde_json` decodes each string and number, so values are
+//! exactly what `serde_json` reads. The caller has already checked the text with `serde_json`, so
 //! errors here only guard against a disagreement.
 
 use std::collections::HashMap;
@@ -213,12 +213,16 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<(Node, Vec<SyntaxIssue>), SyntaxError> {
-        parse(&SourceFile::new("a.json", text.to_string()), Limits::default())
+        parse(
+            &SourceFile::new("a.json", text.to_string()),
+            Limits::default(),
+        )
     }
 
     #[test]
     fn values_and_spans() {
-        let text = "{\n  \"a\": [1, -2.5e3, \"\\ud83d\\ude00\", true, null],\n  \"b\": {\"c\": \"x\"}\n}";
+        let text =
+            "{\n  \"a\": [1, -2.5e3, \"\\ud83d\\ude00\", true, null],\n  \"b\": {\"c\": \"x\"}\n}";
         let (node, issues) = parse_str(text).unwrap();
         assert!(issues.is_empty());
         assert_eq!(
@@ -227,7 +231,13 @@ mod tests {
         );
         let l = node.lookup("/b/c").unwrap();
         assert_eq!((l.node.span.start.line, l.node.span.start.column), (3, 14));
-        assert_eq!((l.key_span.unwrap().start.line, l.key_span.unwrap().start.column), (3, 9));
+        assert_eq!(
+            (
+                l.key_span.unwrap().start.line,
+                l.key_span.unwrap().start.column
+            ),
+            (3, 9)
+        );
         let l = node.lookup("/a/2").unwrap();
         assert_eq!((l.node.span.start.column, l.node.span.end.column), (20, 34));
     }

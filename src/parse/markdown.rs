@@ -1,7 +1,7 @@
 //! Markdown: the YAML front matter block and the headings of the body, with spans.
 //!
 //! Front matter is found as the Hugging Face Hub finds it (its card loader allows white space
-//! before the opening `---`), rather than as strict CommonMark extensions do, so that a card the
+//! before the opening `---`), rather than as strict `CommonMark` extensions do, so that a card the
 //! Hub reads is a card we read. The body after the closing fence goes to pulldown-cmark, which
 //! knows ATX and setext headings and ignores `#` inside code blocks.
 
@@ -115,8 +115,10 @@ pub fn headings(source: &SourceFile, body_start: usize) -> Vec<Heading> {
                     out.push(Heading {
                         level,
                         text: text.trim().to_string(),
-                        span: source
-                            .span_of_bytes(body_start + start, body_start + start + heading_bytes.len()),
+                        span: source.span_of_bytes(
+                            body_start + start,
+                            body_start + start + heading_bytes.len(),
+                        ),
                         section: (end, source.text().len()),
                     });
                 }
@@ -150,11 +152,7 @@ fn level_number(level: HeadingLevel) -> u8 {
 pub fn normalize_heading(text: &str) -> String {
     let lowered = text.to_lowercase();
     let words: Vec<&str> = lowered.split_whitespace().collect();
-    words
-        .join(" ")
-        .trim_end_matches(':')
-        .trim_end()
-        .to_string()
+    words.join(" ").trim_end_matches(':').trim_end().to_string()
 }
 
 #[cfg(test)]
@@ -163,7 +161,10 @@ mod tests {
 
     #[test]
     fn front_matter_with_crlf_and_leading_blank_line() {
-        let src = SourceFile::new("a.md", "\r\n---\r\nlicense: mit\r\n---\r\n# T\r\n".to_string());
+        let src = SourceFile::new(
+            "a.md",
+            "\r\n---\r\nlicense: mit\r\n---\r\n# T\r\n".to_string(),
+        );
         let FrontMatterState::Present(fm) = front_matter(&src) else {
             panic!("no front matter")
         };
@@ -193,7 +194,10 @@ mod tests {
         let hs = headings(&src, 0);
         let names: Vec<_> = hs.iter().map(|h| h.text.as_str()).collect();
         assert_eq!(names, ["A", "B", "C", "D"]);
-        assert_eq!(&text[hs[1].section.0..hs[1].section.1], "b\n\n```\n# not a heading\n```\n");
+        assert_eq!(
+            &text[hs[1].section.0..hs[1].section.1],
+            "b\n\n```\n# not a heading\n```\n"
+        );
         assert!(text[hs[0].section.0..hs[0].section.1].contains("## C"));
     }
 }

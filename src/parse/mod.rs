@@ -137,6 +137,7 @@ syntax_rule!(
 );
 
 /// All syntax rules, for `rules` listings and docs.
+#[must_use]
 pub fn syntax_rules() -> [&'static Arc<RuleInfo>; 7] {
     [
         &YAML_SYNTAX,
@@ -151,17 +152,17 @@ pub fn syntax_rules() -> [&'static Arc<RuleInfo>; 7] {
 
 /// Parse `source` as `format`. Returns the document and the syntax findings.
 #[must_use]
-pub fn parse(source: Arc<SourceFile>, format: Format, limits: Limits) -> (Document, Vec<Finding>) {
+pub fn parse(source: &Arc<SourceFile>, format: Format, limits: Limits) -> (Document, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut doc = Document {
-        source: Arc::clone(&source),
+        source: Arc::clone(source),
         format,
         data: Vec::new(),
         headings: Vec::new(),
     };
     match format {
         Format::Yaml => {
-            doc.data = parse_yaml_stream(&source, limits, &mut findings);
+            doc.data = parse_yaml_stream(source, limits, &mut findings);
         }
         Format::Json => {
             if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(source.text()) {
@@ -171,12 +172,12 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: Limits) -> (Docume
                 let pos = source.pos_at_byte(start + e.column().saturating_sub(1));
                 let message = strip_position(&e.to_string());
                 findings.push(
-                    Finding::new(&JSON_SYNTAX, &source, Span::point(pos)).with_detail(message),
+                    Finding::new(&JSON_SYNTAX, source, Span::point(pos)).with_detail(message),
                 );
             } else {
-                match json::parse(&source, limits) {
+                match json::parse(source, limits) {
                     Ok((node, issues)) => {
-                        push_issues(&source, issues, &mut findings);
+                        push_issues(source, issues, &mut findings);
                         doc.data.push(Instance {
                             root_anchor: source.first_line_of(node.span),
                             root_note: None,
@@ -184,13 +185,13 @@ pub fn parse(source: Arc<SourceFile>, format: Format, limits: Limits) -> (Docume
                         });
                     }
                     Err(e) => findings.push(
-                        Finding::new(&JSON_SYNTAX, &source, Span::point(e.pos))
+                        Finding::new(&JSON_SYNTAX, source, Span::point(e.pos))
                             .with_detail(e.message),
                     ),
                 }
             }
         }
-        Format::Markdown => parse_markdown(&source, &mut doc, limits, &mut findings),
+        Format::Markdown => parse_markdown(source, &mut doc, limits, &mut findings),
     }
     (doc, findings)
 }
@@ -214,7 +215,9 @@ fn parse_yaml_stream(
                 .collect()
         }
         Err(e) => {
-            findings.push(Finding::new(&YAML_SYNTAX, source, Span::point(e.pos)).with_detail(e.message));
+            findings.push(
+                Finding::new(&YAML_SYNTAX, source, Span::point(e.pos)).with_detail(e.message),
+            );
             Vec::new()
         }
     }
@@ -279,10 +282,12 @@ fn parse_markdown(
                             root_anchor: fm.open,
                             root_note: Some("the front matter is empty"),
                         }),
-                        Some(node @ Node {
-                            value: NodeValue::Map(_),
-                            ..
-                        }) => doc.data.push(Instance {
+                        Some(
+                            node @ Node {
+                                value: NodeValue::Map(_),
+                                ..
+                            },
+                        ) => doc.data.push(Instance {
                             node,
                             root_anchor: fm.open,
                             root_note: None,
@@ -311,7 +316,7 @@ fn parse_markdown(
     doc.headings = markdown::headings(source, body_start);
 }
 
-/// serde_json appends " at line L column C" to its messages; we show the position ourselves.
+/// `serde_json` appends " at line L column C" to its messages; we show the position ourselves.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
@@ -326,7 +331,7 @@ mod tests {
     fn parse_str(name: &str, text: &str) -> (Document, Vec<Finding>) {
         let format = Format::from_path(name).unwrap();
         parse(
-            SourceFile::new(name, text.to_string()),
+            &SourceFile::new(name, text.to_string()),
             format,
             Limits::default(),
         )

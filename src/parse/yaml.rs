@@ -181,7 +181,10 @@ impl Builder<'_> {
                 let line_base = self.line_offset;
                 let before: String = text.chars().take(from + i).collect();
                 let line = before.matches('\n').count() as u32 + 1;
-                let col = before.rsplit('\n').next().map_or(0, |l| l.trim_end_matches('\r').chars().count());
+                let col = before
+                    .rsplit('\n')
+                    .next()
+                    .map_or(0, |l| l.trim_end_matches('\r').chars().count());
                 pos = self.source.pos_at_line_col(line + line_base, col);
             }
         }
@@ -466,6 +469,8 @@ impl Node {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     fn parse_str(text: &str) -> Result<Parsed, SyntaxError> {
@@ -501,9 +506,10 @@ mod tests {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
         for i in 1..9 {
             let p = i - 1;
-            text.push_str(&format!(
-                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
-            ));
+            let _ = writeln!(
+                text,
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]"
+            );
         }
         let e = parse_str(&text).unwrap_err();
         assert!(e.message.contains("billion laughs"), "{e:?}");

@@ -1,11 +1,9 @@
 //! Human output: each finding rendered by miette with the lines it points at, then a summary.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::{Counts, plural};
 use crate::finding::{Finding, Severity};
@@ -77,10 +75,9 @@ impl Diagnostic for Rendered<'_> {
             Some(f.detail.clone().unwrap_or_else(|| f.message.clone())),
             f.span.to_source_span(),
         );
-        let related = f
-            .related
-            .iter()
-            .map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), span.to_source_span()));
+        let related = f.related.iter().map(|(span, label)| {
+            LabeledSpan::new_with_span(Some(label.clone()), span.to_source_span())
+        });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }
@@ -125,7 +122,7 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &HumanOptions)
         let with = outcome
             .findings
             .iter()
-            .map(|f| f.path())
+            .map(Finding::path)
             .collect::<std::collections::BTreeSet<_>>()
             .len();
         format!(
@@ -136,10 +133,11 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &HumanOptions)
         )
     };
     if !outcome.skipped.is_empty() {
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             "; {} skipped (`aims-lint files` says why)",
             plural(outcome.skipped.len(), "file")
-        ));
+        );
     }
     if opts.color {
         writeln!(out, "{colour}{line}\x1b[0m")

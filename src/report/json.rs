@@ -84,7 +84,11 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
         summary: Summary {
             documents: &counts.documents,
             documents_total: outcome.documents.len(),
-            findings: counts.findings.iter().map(|(s, n)| (s.as_str(), *n)).collect(),
+            findings: counts
+                .findings
+                .iter()
+                .map(|(s, n)| (s.as_str(), *n))
+                .collect(),
             skipped: outcome.skipped.len(),
         },
     };
