@@ -213,6 +213,10 @@ fn main() {
             "aims-lint, YAML dataset sheets only",
             median_of(runs, aims(None, yaml_dir.clone())),
         ),
+        (
+            "aims-lint, YAML dataset sheets only, 1 thread",
+            median_of(runs, aims(Some("1"), yaml_dir.clone())),
+        ),
     ];
     for (name, (median, min, max)) in &rows {
         println!(
@@ -238,11 +242,11 @@ fn main() {
             ms(min),
             ms(max)
         );
-        let ours = rows[2].1.0;
         println!(
-            "ratio on the same {} files: check-jsonschema / aims-lint = {:.1}x",
+            "ratio on the same {} files: check-jsonschema / aims-lint = {:.1}x (all cores), {:.1}x (1 thread)",
             yaml.len(),
-            median.as_secs_f64() / ours.as_secs_f64()
+            median.as_secs_f64() / rows[2].1.0.as_secs_f64(),
+            median.as_secs_f64() / rows[3].1.0.as_secs_f64()
         );
     } else {
         println!(

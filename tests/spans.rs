@@ -18,7 +18,7 @@ fn check(name: &str, kind: &str, text: &str) -> Vec<Finding> {
     let registry = Registry::load(&settings).unwrap();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     check_as(
-        SourceFile::new(name, text.to_string()),
+        &SourceFile::new(name, text.to_string()),
         kind,
         &settings,
         &registry,

@@ -1,0 +1,48 @@
+//! The example governance repository: the output the README shows, and the JSON report
+//! against its published schema.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(format: &str) -> (Option<i32>, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = Command::new(env!("CARGO_BIN_EXE_aims-lint"))
+        .args(["check", "examples", "--format", format])
+        .current_dir(root)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    (o.status.code(), String::from_utf8(o.stdout).unwrap())
+}
+
+#[test]
+fn examples_have_the_deliberate_findings() {
+    let (code, out) = run("concise");
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!("examples_concise", out);
+    let (_, out) = run("human");
+    insta::assert_snapshot!("examples_human", out);
+}
+
+#[test]
+fn the_json_report_follows_its_schema() {
+    let (_, out) = run("json");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = aims_lint::rules::compile(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(report["summary"]["documents_total"], 6);
+}
