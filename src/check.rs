@@ -29,11 +29,12 @@ pub struct Located {
 #[must_use]
 pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Converted once per document, not once per rule.
+    let data: Vec<_> = doc.data.iter().map(|i| i.node.to_json()).collect();
     for rule in registry.for_kind(kind) {
         if let Some(validator) = &rule.schema {
-            for instance in &doc.data {
-                let data = instance.node.to_json();
-                for error in validator.iter_errors(&data) {
+            for (instance, data) in doc.data.iter().zip(&data) {
+                for error in validator.iter_errors(data) {
                     for l in locate_error(instance, &doc.source, &error) {
                         out.push(
                             Finding::new(&rule.info, &doc.source, l.span)

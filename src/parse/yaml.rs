@@ -121,12 +121,17 @@ pub fn parse(
         error: None,
         doc_start: None,
     };
+    // Events are pulled in a flat loop: `Parser::load` recurses once per nesting level, so a
+    // file of 400,000 nested `- ` overflowed the stack before our depth limit could refuse it.
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, true) {
-        return Err(builder.scan_error(&e, text));
-    }
-    if let Some(e) = builder.error {
-        return Err(e);
+    while let Some(event) = parser.next_event() {
+        match event {
+            Ok((ev, span)) => builder.on_event(ev, span),
+            Err(e) => return Err(builder.scan_error(&e, text)),
+        }
+        if let Some(e) = builder.error.take() {
+            return Err(e);
+        }
     }
     Ok(builder.out)
 }
@@ -526,6 +531,9 @@ mod tests {
             block.push_str("k:\n");
         }
         assert!(parse_str(&block).is_err());
+        // Deep enough to overflow the stack of a recursive parser.
+        let e = parse_str(&("- ".repeat(400_000) + "x\n")).unwrap_err();
+        assert!(e.message.contains("nested"), "{e:?}");
     }
 
     #[test]
