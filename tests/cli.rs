@@ -418,6 +418,8 @@ fn hostile_files_give_findings_not_crashes() {
             "model-cards/deep.json",
             "[".repeat(5000) + &"]".repeat(5000),
         )
+        // Overflowed the stack of saphyr's recursive `Parser::load`.
+        .write("model-cards/nested.yaml", "- ".repeat(400_000) + "x\n")
         .write("model-cards/binary.md", b"\x00\x01\x02PNG")
         .write("model-cards/latin1.md", b"---\nlicense: caf\xe9\n---\n")
         .write("model-cards/utf16.md", b"\xff\xfe-\x00-\x00-\x00")
@@ -437,6 +439,7 @@ fn hostile_files_give_findings_not_crashes() {
     };
     assert_eq!(by_path("model-cards/laughs.yaml"), ["yaml-syntax-error"]);
     assert_eq!(by_path("model-cards/deep.json"), ["json-syntax-error"]);
+    assert_eq!(by_path("model-cards/nested.yaml"), ["yaml-syntax-error"]);
     assert_eq!(by_path("model-cards/latin1.md"), ["file-not-utf8"]);
     assert_eq!(by_path("model-cards/utf16.md"), ["file-not-utf8"]);
     assert_eq!(by_path("model-cards/huge.md"), ["file-too-large"]);
