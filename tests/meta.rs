@@ -37,9 +37,7 @@ fn every_rule_directory_is_a_built_in_rule_with_fixtures() {
     assert_eq!(BUILTIN_RULES.len(), ids.len());
     for id in ids {
         for which in ["pass", "fail"] {
-            let n = std::fs::read_dir(rules_dir().join(id).join(which))
-                .map(Iterator::count)
-                .unwrap_or(0);
+            let n = std::fs::read_dir(rules_dir().join(id).join(which)).map_or(0, Iterator::count);
             assert!(n > 0, "{id} has no {which} fixture");
         }
     }
