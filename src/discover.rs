@@ -47,8 +47,9 @@ pub fn discover(paths: &[PathBuf], root: &Path) -> (Vec<Candidate>, Vec<Skipped>
             if meta.file_type().is_symlink() {
                 // A link named on the command line is followed only if it stays inside the
                 // repository.
+                let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
                 match given.canonicalize() {
-                    Ok(real) if real.starts_with(root) => {}
+                    Ok(real) if real.starts_with(&real_root) => {}
                     _ => {
                         skipped.push(Skipped {
                             rel: display(given, root),

@@ -456,6 +456,24 @@ fn hostile_files_give_findings_not_crashes() {
         latin1["start"],
         serde_json::json!({"line": 2, "column": 13})
     );
+    // Named on the command line, a link is followed only inside the repository.
+    let o = repo.run(&["files", "--all", "model-cards/outside.md"]);
+    assert!(
+        stdout(&o).contains("symbolic link to a file outside the repository"),
+        "{}",
+        stdout(&o)
+    );
+    std::os::unix::fs::symlink(
+        repo.path().join("model-cards/latin1.md"),
+        repo.path().join("model-cards/inside.md"),
+    )
+    .unwrap();
+    let o = repo.run(&["--format", "concise", "model-cards/inside.md"]);
+    assert!(
+        stdout(&o).starts_with("model-cards/inside.md:2:13: error[file-not-utf8]"),
+        "{}",
+        stdout(&o)
+    );
     let o = repo.run(&["files", "--all"]);
     let out = stdout(&o);
     assert!(
