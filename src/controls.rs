@@ -59,12 +59,23 @@ pub const CONTROLS: [(&str, &str); 38] = [
 ];
 
 /// The short title of control `id`, or `None` if there is no such control.
+///
+/// ```
+/// assert_eq!(aims_lint::controls::title("A.7.5"), Some("Data provenance"));
+/// assert_eq!(aims_lint::controls::title("A.7.1"), None); // an objective, not a control
+/// ```
 #[must_use]
 pub fn title(id: &str) -> Option<&'static str> {
     CONTROLS.iter().find(|(c, _)| *c == id).map(|(_, t)| *t)
 }
 
 /// Why `id` is not a control, and which controls were probably meant.
+///
+/// ```
+/// let why = aims_lint::controls::explain_unknown("A.3.4");
+/// assert!(why.starts_with("`A.3.4` is not an ISO/IEC 42001 Annex A control"));
+/// assert!(why.contains("A.3.2 (AI roles and responsibilities)"));
+/// ```
 #[must_use]
 pub fn explain_unknown(id: &str) -> String {
     let mut why = format!("`{id}` is not an ISO/IEC 42001 Annex A control");

@@ -148,6 +148,11 @@ fn level_number(level: HeadingLevel) -> u8 {
 }
 
 /// Normalise heading text for comparison: case, white space, and a trailing colon do not count.
+///
+/// ```
+/// use aims_lint::parse::markdown::normalize_heading;
+/// assert_eq!(normalize_heading("Bias,  Risks, and Limitations:"), "bias, risks, and limitations");
+/// ```
 #[must_use]
 pub fn normalize_heading(text: &str) -> String {
     let lowered = text.to_lowercase();

@@ -442,6 +442,18 @@ impl Node {
     }
 
     /// Resolve an RFC 6901 JSON pointer (`/a/b/0`; `~1` is `/`, `~0` is `~`).
+    ///
+    /// ```
+    /// use aims_lint::parse::yaml::{parse, Limits};
+    /// use aims_lint::source::SourceFile;
+    ///
+    /// let text = "model:\n  datasets:\n    - name: c4\n";
+    /// let source = SourceFile::new("card.yaml", text.to_string());
+    /// let doc = &parse(&source, text, 1, Limits::default()).unwrap().docs[0];
+    /// let found = doc.lookup("/model/datasets/0/name").unwrap();
+    /// assert_eq!((found.node.span.start.line, found.node.span.start.column), (3, 13));
+    /// assert_eq!(found.key_span.unwrap().start.column, 7);
+    /// ```
     #[must_use]
     pub fn lookup(&self, pointer: &str) -> Option<Located<'_>> {
         let mut here = Located {
