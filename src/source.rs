@@ -66,6 +66,8 @@ pub struct SourceFile {
     text: String,
     /// Byte offset at which each line starts; `line_starts[0] == 0`.
     line_starts: Vec<usize>,
+    /// Every character is one byte: columns are byte offsets.
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -88,6 +90,7 @@ impl SourceFile {
         }
         Arc::new(Self {
             name: name.into(),
+            ascii: text.is_ascii(),
             text,
             line_starts,
         })
@@ -135,9 +138,14 @@ impl SourceFile {
     pub fn pos_at_line_col(&self, line: u32, col0: usize) -> Pos {
         let range = self.line_range(line);
         let line_text = &self.text[range.clone()];
-        let (byte, column) = match line_text.char_indices().nth(col0) {
-            Some((b, _)) => (range.start + b, col0),
-            None => (range.end, line_text.chars().count()),
+        let (byte, column) = if self.ascii {
+            let col = col0.min(line_text.len());
+            (range.start + col, col)
+        } else {
+            match line_text.char_indices().nth(col0) {
+                Some((b, _)) => (range.start + b, col0),
+                None => (range.end, line_text.chars().count()),
+            }
         };
         Pos {
             line: line.max(1).min(self.line_starts.len() as u32),
@@ -158,7 +166,11 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[idx];
-        let column = self.text[start..byte].chars().count();
+        let column = if self.ascii {
+            byte - start
+        } else {
+            self.text[start..byte].chars().count()
+        };
         Pos {
             line: idx as u32 + 1,
             column: column as u32 + 1,

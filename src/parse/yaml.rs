@@ -147,7 +147,8 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         key: Option<(String, Span)>,
-        seen: HashMap<String, Span>,
+        /// Index of keys, built once a mapping is large enough for a linear search to cost.
+        index: Option<HashMap<String, usize>>,
     },
 }
 
@@ -231,27 +232,48 @@ impl Builder<'_> {
             }
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
-                entries, key, seen, ..
+                entries,
+                key,
+                index,
+                ..
             }) => match key.take() {
                 None => {
                     let text = key_text(&node);
                     *key = Some((text, node.span));
                 }
                 Some((k, key_span)) => {
-                    if let Some(first) = seen.insert(k.clone(), key_span) {
+                    if let Some(i) = find_key(entries, index.as_ref(), &k) {
                         self.out.issues.push(SyntaxIssue {
                             message: format!("duplicate key `{k}`"),
                             span: key_span,
-                            related: Some((first, "first defined here".to_string())),
+                            related: Some((entries[i].key_span, "defined before here".to_string())),
                         });
-                        // The last value wins, as PyYAML (and so the Hugging Face Hub) reads it.
-                        entries.retain(|e| e.key != k);
+                        // The last value wins, as PyYAML (and so the Hugging Face Hub) reads it;
+                        // the entry keeps its place.
+                        entries[i] = Entry {
+                            key: k,
+                            key_span,
+                            value: node,
+                        };
+                        return;
+                    }
+                    if let Some(index) = index.as_mut() {
+                        index.insert(k.clone(), entries.len());
                     }
                     entries.push(Entry {
                         key: k,
                         key_span,
                         value: node,
                     });
+                    if index.is_none() && entries.len() >= 32 {
+                        *index = Some(
+                            entries
+                                .iter()
+                                .enumerate()
+                                .map(|(i, e)| (e.key.clone(), i))
+                                .collect(),
+                        );
+                    }
                 }
             },
         }
@@ -292,7 +314,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                     anchor,
                     entries: Vec::new(),
                     key: None,
-                    seen: HashMap::new(),
+                    index: None,
                 },
                 sp.start,
             ),
@@ -349,6 +371,14 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                 self.insert(node, 0);
             }
         }
+    }
+}
+
+/// Position of `key` in `entries`: a linear search in small mappings, the index in large ones.
+fn find_key(entries: &[Entry], index: Option<&HashMap<String, usize>>, key: &str) -> Option<usize> {
+    match index {
+        Some(index) => index.get(key).copied(),
+        None => entries.iter().position(|e| e.key == key),
     }
 }
 
