@@ -57,6 +57,12 @@ pub struct CheckArgs {
     /// Exit with status 1 if a finding is at least this severe.
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// Do not look up who last changed each finding's line (git blame).
+    #[arg(long)]
+    pub no_blame: bool,
+    /// In `--format concise`, append who last changed the line: `[name <email> commit date]`.
+    #[arg(long)]
+    pub concise_blame: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonArgs,

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use miette::IntoDiagnostic;
 
 use crate::ExitStatus;
+use crate::blame::Blamer;
 use crate::cli::{CheckArgs, ColorChoice, CommonArgs, FailOn, FilesArgs, RulesArgs};
 use crate::config::{self, Settings};
 use crate::discover::{self, absolute};
 use crate::finding::Severity;
 use crate::kinds;
-use crate::lint::{self, Outcome};
+use crate::lint::{self, History, Outcome};
 use crate::parse;
 use crate::report::{self, HumanOptions};
 use crate::rules::Registry;
@@ -119,9 +120,29 @@ fn emit(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> miette::Result<bool
 /// `aims-lint check`.
 pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
     let project = Project::load(&args.paths, &args.common)?;
-    let outcome = project.lint(&args.paths, args.common.threads)?;
+    let mut outcome = project.lint(&args.paths, args.common.threads)?;
+    if !args.no_blame
+        && !outcome.findings.is_empty()
+        && let Some(blamer) = Blamer::open(&project.root)
+    {
+        let mut annotate = || blamer.annotate(&project.root, &mut outcome.findings);
+        match args.common.threads {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .into_diagnostic()?
+                .install(annotate),
+            None => annotate(),
+        }
+        outcome.history = if blamer.is_shallow() {
+            History::Truncated
+        } else {
+            History::Complete
+        };
+    }
     let tty = io::stdout().is_terminal();
     let human = HumanOptions {
+        concise_blame: args.concise_blame,
         color: use_color(args.common.color, tty),
         width: if tty {
             terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0))

@@ -85,6 +85,8 @@ pub struct Finding {
     pub pointer: Option<String>,
     /// Other places that explain this one (the first of two duplicate keys).
     pub related: Vec<(Span, String)>,
+    /// Who last changed the line, inside a git repository (unless `--no-blame`).
+    pub blame: Option<Arc<crate::blame::Blame>>,
 }
 
 impl Finding {
@@ -100,6 +102,7 @@ impl Finding {
             span,
             pointer: None,
             related: Vec::new(),
+            blame: None,
         }
     }
 

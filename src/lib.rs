@@ -3,6 +3,7 @@
 //!
 //! Data flows one way: discover → parse → classify → check (in parallel) → sort → report.
 
+pub mod blame;
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -38,6 +38,20 @@ pub struct Outcome {
     pub skipped: Vec<Skipped>,
     /// Files that could not be read (the run exits with 2).
     pub errors: Vec<String>,
+    /// Whether findings carry blame, and from how much history.
+    pub history: History,
+}
+
+/// How much git history the blame of the findings saw.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum History {
+    /// No blame: outside a git repository, or `--no-blame`.
+    #[default]
+    None,
+    /// The whole history.
+    Complete,
+    /// A shallow clone: lines older than the clone are attributed to its boundary commits.
+    Truncated,
 }
 
 enum FileResult {

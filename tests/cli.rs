@@ -155,7 +155,10 @@ fn json_format() {
             "help": v["findings"][0]["help"],
             "path": "model-cards/router.md",
             "span": {"start": {"line": 2, "column": 10}, "end": {"line": 2, "column": 11}},
-            "pointer": "/license"
+            "pointer": "/license",
+            // The file was changed after the last commit.
+            "blame": {"status": "uncommitted", "commit": null, "author_name": null,
+                      "author_email": null, "author_time": null, "summary": null}
         }])
     );
     assert_eq!(
@@ -164,7 +167,8 @@ fn json_format() {
             "documents": {"ai-policy": 1, "model-card": 1},
             "documents_total": 2,
             "findings": {"error": 1, "warning": 0, "info": 0},
-            "skipped": 1
+            "skipped": 1,
+            "history": "complete"
         })
     );
 }

@@ -9,7 +9,7 @@ use std::process::Command;
 fn run(format: &str) -> (Option<i32>, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let o = Command::new(env!("CARGO_BIN_EXE_aims-lint"))
-        .args(["check", "examples", "--format", format])
+        .args(["check", "examples", "--no-blame", "--format", format])
         .current_dir(root)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")

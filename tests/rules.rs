@@ -48,6 +48,7 @@ fn render(outcome: &Outcome) -> String {
     let opts = HumanOptions {
         color: false,
         width: 80,
+        concise_blame: false,
     };
     report::write(&mut out, outcome, report::Format::Human, &opts).unwrap();
     out.extend_from_slice(b"---- concise ----\n");

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::lint::Outcome;
 
-pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, blame: bool) -> io::Result<()> {
     for f in &outcome.findings {
         write!(
             out,
@@ -17,10 +17,25 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
             f.rule.id,
             f.message
         )?;
-        match &f.detail {
-            Some(d) => writeln!(out, " ({d})")?,
-            None => writeln!(out)?,
+        if let Some(d) = &f.detail {
+            write!(out, " ({d})")?;
         }
+        if blame && let Some(b) = &f.blame {
+            match (&b.commit, &b.author_name, &b.author_email, &b.author_time) {
+                (Some(c), Some(n), Some(e), Some(t)) => {
+                    write!(out, " [{n} <{e}> {} {}]", &c[..7], &t[..t.len().min(10)])?;
+                }
+                _ => write!(
+                    out,
+                    " [{}]",
+                    serde_json::to_value(b.status)
+                        .unwrap_or_default()
+                        .as_str()
+                        .unwrap_or("")
+                )?,
+            }
+        }
+        writeln!(out)?;
     }
     Ok(())
 }

@@ -7,7 +7,10 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 
 use super::{Counts, plural};
 use crate::finding::{Finding, Severity};
-use crate::lint::Outcome;
+use crate::lint::{History, Outcome};
+
+/// Said when blame ran in a shallow clone.
+pub(super) const TRUNCATED: &str = "note: this is a shallow clone, so blame stops at its oldest commits; for exact authors fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` with actions/checkout)";
 
 /// How human output looks.
 #[derive(Clone, Copy, Debug)]
@@ -16,6 +19,8 @@ pub struct HumanOptions {
     pub color: bool,
     /// Width to wrap at.
     pub width: usize,
+    /// Append blame to `concise` lines.
+    pub concise_blame: bool,
 }
 
 impl Default for HumanOptions {
@@ -23,6 +28,7 @@ impl Default for HumanOptions {
         Self {
             color: false,
             width: 80,
+            concise_blame: false,
         }
     }
 }
@@ -62,7 +68,10 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.0.rule.help))
+        Some(match &self.0.blame {
+            Some(b) => Box::new(format!("{}\n{}", self.0.rule.help, b.describe())),
+            None => Box::new(&self.0.rule.help),
+        })
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -140,8 +149,12 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &HumanOptions)
         );
     }
     if opts.color {
-        writeln!(out, "{colour}{line}\x1b[0m")
+        writeln!(out, "{colour}{line}\x1b[0m")?;
     } else {
-        writeln!(out, "{line}")
+        writeln!(out, "{line}")?;
     }
+    if outcome.history == History::Truncated {
+        writeln!(out, "{TRUNCATED}")?;
+    }
+    Ok(())
 }

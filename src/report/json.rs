@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Counts;
-use crate::lint::Outcome;
+use crate::lint::{History, Outcome};
 use crate::source::Pos;
 
 #[derive(Serialize)]
@@ -28,6 +28,7 @@ struct Finding<'a> {
     path: &'a str,
     span: Span,
     pointer: Option<&'a str>,
+    blame: Option<&'a crate::blame::Blame>,
 }
 
 #[derive(Serialize)]
@@ -57,6 +58,7 @@ struct Summary<'a> {
     documents_total: usize,
     findings: BTreeMap<&'static str, usize>,
     skipped: usize,
+    history: Option<&'static str>,
 }
 
 pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
@@ -79,6 +81,7 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
                     end: f.span.end.into(),
                 },
                 pointer: f.pointer.as_deref(),
+                blame: f.blame.as_deref(),
             })
             .collect(),
         summary: Summary {
@@ -90,6 +93,11 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
                 .map(|(s, n)| (s.as_str(), *n))
                 .collect(),
             skipped: outcome.skipped.len(),
+            history: match outcome.history {
+                History::None => None,
+                History::Complete => Some("complete"),
+                History::Truncated => Some("truncated"),
+            },
         },
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;

@@ -34,7 +34,7 @@ pub fn write(
 ) -> io::Result<()> {
     match format {
         Format::Human => human::write(out, outcome, human),
-        Format::Concise => concise::write(out, outcome),
+        Format::Concise => concise::write(out, outcome, human.concise_blame),
         Format::Json => json::write(out, outcome),
     }
 }
