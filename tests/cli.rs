@@ -8,81 +8,13 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_aims-lint");
+mod common;
 
-/// A git repository in a temporary folder.
-struct Repo {
-    dir: tempfile::TempDir,
-}
-
-impl Repo {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = Self { dir };
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
-        let path = self.path().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, content).unwrap();
-        self
-    }
-
-    fn git(&self, args: &[&str]) {
-        let status = Command::new("git")
-            .args(args)
-            .current_dir(self.path())
-            .env("GIT_AUTHOR_NAME", "Ada Lovelace")
-            .env("GIT_AUTHOR_EMAIL", "ada@example.org")
-            .env("GIT_COMMITTER_NAME", "Ada Lovelace")
-            .env("GIT_COMMITTER_EMAIL", "ada@example.org")
-            .env("GIT_AUTHOR_DATE", "2026-03-02T10:00:00Z")
-            .env("GIT_COMMITTER_DATE", "2026-03-02T10:00:00Z")
-            .status()
-            .unwrap();
-        assert!(status.success(), "git {args:?}");
-    }
-
-    fn commit(&self) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", "add documents"]);
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        run_in(self.path(), args, &[])
-    }
-}
-
-fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("FORCE_COLOR");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
+use common::{BIN, Repo, run_in, stderr, stdout};
 
 const GOOD_CARD: &str = "---\nlicense: apache-2.0\npipeline_tag: text-classification\n---\n# Ticket router\n\n## Uses\n\nRouting tickets.\n\n## Out-of-Scope Use\n\nDecisions about people.\n\n## Bias, Risks, and Limitations\n\nWeak on non-English tickets.\n";
 const GOOD_POLICY: &str = "---\nowner: ai-governance-lead\napproved_by: Grace Hopper\napproval_date: 2026-01-15\nversion: \"1.0\"\nscope: all AI systems\nlast_reviewed: 2026-01-15\nreview_interval_months: 12\n---\n# AI policy\n";
