@@ -125,15 +125,7 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
         && !outcome.findings.is_empty()
         && let Some(blamer) = Blamer::open(&project.root)
     {
-        let mut annotate = || blamer.annotate(&project.root, &mut outcome.findings);
-        match args.common.threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .into_diagnostic()?
-                .install(annotate),
-            None => annotate(),
-        }
+        blamer.annotate(&project.root, &mut outcome.findings);
         outcome.history = if blamer.is_shallow() {
             History::Truncated
         } else {
