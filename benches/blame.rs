@@ -217,6 +217,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let (mut commits, mut files, mut runs) = (2500, 50, 5);
     let mut commit_graph = false;
+    let mut keep: Option<std::path::PathBuf> = None;
     while let Some(a) = args.next() {
         let mut value = |d| args.next().and_then(|v| v.parse().ok()).unwrap_or(d);
         match a.as_str() {
@@ -225,13 +226,25 @@ fn main() {
             "--runs" => runs = value(runs),
             // git reads changed-path Bloom filters from a commit-graph; gix 0.90 does not.
             "--commit-graph" => commit_graph = true,
+            // Generate into this (new) folder and keep it, to measure by hand.
+            "--keep" => keep = args.next().map(Into::into),
             _ => {}
         }
     }
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
+    let root = match &keep {
+        Some(k) => {
+            std::fs::create_dir_all(k).unwrap();
+            k.as_path()
+        }
+        None => dir.path(),
+    };
     let start = Instant::now();
     generate(root, commits, files);
+    println!("generated in {:.1} s", start.elapsed().as_secs_f64());
+    if keep.is_some() {
+        return;
+    }
     if commit_graph {
         let ok = Command::new("git")
             .args(["commit-graph", "write", "--reachable", "--changed-paths"])
@@ -251,7 +264,7 @@ fn main() {
             .push(f["span"]["start"]["line"].as_u64().unwrap());
     }
     println!(
-        "history: {commits} commits by {} authors, {files} files{}; {} findings in {} files (generated in {:.1} s); {runs} runs each",
+        "history: {commits} commits by {} authors, {files} files{}; {} findings in {} files; {runs} runs each",
         AUTHORS.len(),
         if commit_graph {
             ", commit-graph with changed paths"
@@ -260,7 +273,6 @@ fn main() {
         },
         findings.len(),
         by_file.len(),
-        start.elapsed().as_secs_f64()
     );
 
     let with = median_of(runs, || drop(aims(root, &[])));

@@ -22,8 +22,10 @@ use serde::Serialize;
 
 use crate::finding::Finding;
 
-/// Bytes of decoded objects each worker keeps.
-const OBJECT_CACHE_BYTES: usize = 64 * 1024 * 1024;
+/// Upper bound on the cache of decoded objects. A walk reads every commit and tree of the
+/// history once per file; at 64 MiB, 10,000 commits no longer fitted and each of 200 files paid
+/// the whole walk again (about 0.8 s each). The cap is rarely reached: peak RSS was 119 MB there.
+const OBJECT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
 /// How a line relates to the history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
