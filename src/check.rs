@@ -60,12 +60,6 @@ pub fn locate_error(
 ) -> Vec<Located> {
     let pointer = error.instance_path().as_str();
     let here = instance.node.lookup(pointer);
-    let value_span = |ptr: &str| {
-        instance
-            .node
-            .lookup(ptr)
-            .map(|l| source.first_line_of(l.node.span))
-    };
     // The span a mapping is introduced by: its key, else (root, or item of a list) its start.
     let mapping_anchor = || match here {
         Some(l) if !pointer.is_empty() => l
@@ -105,7 +99,7 @@ pub fn locate_error(
             })
             .collect(),
         _ => vec![Located {
-            span: value_span(pointer).unwrap_or(instance.root_anchor),
+            span: here.map_or(instance.root_anchor, |l| source.first_line_of(l.node.span)),
             pointer: pointer.to_string(),
             detail: error.masked().to_string(),
         }],

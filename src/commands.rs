@@ -14,7 +14,7 @@ use crate::finding::Severity;
 use crate::kinds;
 use crate::lint::{self, History, Outcome};
 use crate::parse;
-use crate::report::{self, HumanOptions};
+use crate::report::{self, Options};
 use crate::rules::Registry;
 
 /// What every command needs: the root, the settings and the rules.
@@ -133,7 +133,7 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
         };
     }
     let tty = io::stdout().is_terminal();
-    let human = HumanOptions {
+    let options = Options {
         concise_blame: args.concise_blame,
         color: use_color(args.common.color, tty),
         width: if tty {
@@ -142,7 +142,7 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
             100
         },
     };
-    if !emit(|out| report::write(out, &outcome, args.format, &human))? {
+    if !emit(|out| report::write(out, &outcome, args.format, &options))? {
         return Ok(ExitStatus::Success);
     }
     print_errors(&outcome.errors);
@@ -169,7 +169,7 @@ pub fn files(args: &FilesArgs) -> miette::Result<ExitStatus> {
     if args.kinds {
         let kinds = project.settings.kinds();
         emit(|out| {
-            for k in &kinds {
+            for k in kinds {
                 let about = kinds::BUILTIN
                     .iter()
                     .find(|(b, _)| b == k)

@@ -103,6 +103,9 @@ pub struct Settings {
     pub base: PathBuf,
     /// Globs per document kind, from `[documents]`, in kind order.
     pub documents: Vec<(String, Vec<String>, GlobSet)>,
+    /// Every document kind: the built-in ones, then those `[documents]` adds. Computed once:
+    /// classification consults it for every file.
+    kinds: Vec<String>,
     /// Extra rule directories.
     pub rule_paths: Vec<PathBuf>,
     /// Files larger than this are not parsed.
@@ -119,6 +122,10 @@ impl Settings {
             file: None,
             base,
             documents: Vec::new(),
+            kinds: kinds::BUILTIN
+                .iter()
+                .map(|(k, _)| (*k).to_string())
+                .collect(),
             rule_paths: Vec::new(),
             max_file_size: 1024 * 1024,
             limits: Limits::default(),
@@ -127,17 +134,8 @@ impl Settings {
 
     /// Every document kind: the built-in ones and those `[documents]` adds.
     #[must_use]
-    pub fn kinds(&self) -> Vec<String> {
-        let mut all: Vec<String> = kinds::BUILTIN
-            .iter()
-            .map(|(k, _)| (*k).to_string())
-            .collect();
-        for (k, _, _) in &self.documents {
-            if !all.contains(k) {
-                all.push(k.clone());
-            }
-        }
-        all
+    pub fn kinds(&self) -> &[String] {
+        &self.kinds
     }
 
     /// The kind `[documents]` gives `rel` (a path relative to [`Settings::base`]).
@@ -214,6 +212,9 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
         let set = builder
             .build()
             .map_err(|e| ConfigError::at(path, &text, kind.span(), e.to_string(), None))?;
+        if !settings.kinds.contains(name) {
+            settings.kinds.push(name.clone());
+        }
         settings.documents.push((name.clone(), texts, set));
     }
     for p in file.rules.paths {

@@ -132,7 +132,7 @@ impl Registry {
         let kinds = settings.kinds();
         let mut rules = Vec::new();
         for (path, text) in BUILTIN_RULES {
-            rules.push(load_rule(path, text, &kinds)?);
+            rules.push(load_rule(path, text, kinds)?);
         }
         for dir in &settings.rule_paths {
             for path in rule_files(dir) {
@@ -141,7 +141,7 @@ impl Registry {
                     let at = Span::point(source.pos_at_byte(0));
                     RuleLoadError::new(&source, at, format!("cannot read: {e}"), None)
                 })?;
-                rules.push(load_rule(&path.display().to_string(), &text, &kinds)?);
+                rules.push(load_rule(&path.display().to_string(), &text, kinds)?);
             }
         }
         rules.sort_by(|a, b| a.info.id.cmp(&b.info.id));
@@ -359,7 +359,7 @@ mod tests {
     use super::*;
 
     fn kinds() -> Vec<String> {
-        Settings::defaults(".".into()).kinds()
+        Settings::defaults(".".into()).kinds().to_vec()
     }
 
     const GOOD: &str = "id: x-missing-owner\ncontrol: A.3.2\ntitle: T\nseverity: error\napplies-to: [ai-policy]\nmessage: no owner\nhelp: add `owner`\ndocs: d\nschema: {required: [owner]}\n";

@@ -538,3 +538,39 @@ fn hugging_face_cards_are_recognised_by_their_metadata() {
         expected.len()
     );
 }
+
+#[test]
+fn an_empty_repository_has_nothing_to_report() {
+    let repo = Repo::new();
+    let o = repo.run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "✔ no findings in 0 documents\n");
+    let o = repo.run(&["--format", "json"]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["findings"], serde_json::json!([]));
+    assert!(
+        v["summary"]["history"].is_null(),
+        "no findings, so no blame"
+    );
+    assert_eq!(stdout(&repo.run(&["--format", "concise"])), "");
+}
+
+#[test]
+fn files_lists_kinds_including_configured_ones() {
+    let repo = clean_repo();
+    repo.write(
+        "aims-lint.toml",
+        "[documents]\nvendor-record = [\"vendors/*.yaml\"]\n",
+    );
+    let out = stdout(&repo.run(&["files", "--kinds"]));
+    let kinds: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), aims_lint::kinds::BUILTIN.len() + 1);
+    assert!(
+        kinds.contains(&"model-card") && kinds.last() == Some(&"vendor-record"),
+        "{out}"
+    );
+    assert!(out.contains("added in aims-lint.toml"), "{out}");
+}

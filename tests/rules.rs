@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use aims_lint::config::Settings;
 use aims_lint::lint::{Checked, Outcome, check_as};
-use aims_lint::report::{self, HumanOptions};
+use aims_lint::report::{self, Options};
 use aims_lint::rules::Registry;
 use aims_lint::source::SourceFile;
 
@@ -45,7 +45,7 @@ fn load(path: &Path, rule_dir: &Path) -> std::sync::Arc<SourceFile> {
 
 fn render(outcome: &Outcome) -> String {
     let mut out = Vec::new();
-    let opts = HumanOptions {
+    let opts = Options {
         color: false,
         width: 80,
         concise_blame: false,

@@ -6,10 +6,8 @@
 //! exactly what `serde_json` reads. The caller has already checked the text with `serde_json`, so
 //! errors here only guard against a disagreement.
 
-use std::collections::HashMap;
-
-use super::yaml::{Entry, Limits, Node, NodeValue, SyntaxError, SyntaxIssue};
-use crate::source::{SourceFile, Span};
+use super::yaml::{Entry, Limits, MapBuilder, Node, NodeValue, SyntaxError, SyntaxIssue};
+use crate::source::SourceFile;
 
 /// Parse `source` (all of it) as one JSON value.
 pub fn parse(source: &SourceFile, limits: Limits) -> Result<(Node, Vec<SyntaxIssue>), SyntaxError> {
@@ -99,11 +97,10 @@ impl Scanner<'_> {
 
     fn object(&mut self, depth: usize) -> Result<NodeValue, SyntaxError> {
         self.at += 1;
-        let mut entries: Vec<Entry> = Vec::new();
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut map = MapBuilder::default();
         self.ws();
         if self.eat(b'}') {
-            return Ok(NodeValue::Map(entries));
+            return Ok(NodeValue::Map(map.finish()));
         }
         loop {
             self.ws();
@@ -119,26 +116,20 @@ impl Scanner<'_> {
             }
             self.ws();
             let value = self.value(depth + 1)?;
-            if let Some(first) = seen.insert(key.clone(), key_span) {
-                self.issues.push(SyntaxIssue {
-                    message: format!("duplicate key `{key}`"),
-                    span: key_span,
-                    related: Some((first, "first defined here".to_string())),
-                });
-                // serde_json, and so most JSON tools, keep the last value.
-                entries.retain(|e| e.key != key);
-            }
-            entries.push(Entry {
-                key,
-                key_span,
-                value,
-            });
+            map.insert(
+                Entry {
+                    key,
+                    key_span,
+                    value,
+                },
+                &mut self.issues,
+            );
             self.ws();
             if self.eat(b',') {
                 continue;
             }
             if self.eat(b'}') {
-                return Ok(NodeValue::Map(entries));
+                return Ok(NodeValue::Map(map.finish()));
             }
             return Err(self.error("expected `,` or `}`"));
         }

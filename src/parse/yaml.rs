@@ -145,10 +145,8 @@ enum Frame {
     Map {
         start: Pos,
         anchor: usize,
-        entries: Vec<Entry>,
+        map: MapBuilder,
         key: Option<(String, Span)>,
-        /// Index of keys, built once a mapping is large enough for a linear search to cost.
-        index: Option<HashMap<String, usize>>,
     },
 }
 
@@ -231,52 +229,68 @@ impl Builder<'_> {
                 self.out.docs.push(node);
             }
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map {
-                entries,
-                key,
-                index,
-                ..
-            }) => match key.take() {
+            Some(Frame::Map { map, key, .. }) => match key.take() {
                 None => {
                     let text = key_text(&node);
                     *key = Some((text, node.span));
                 }
-                Some((k, key_span)) => {
-                    if let Some(i) = find_key(entries, index.as_ref(), &k) {
-                        self.out.issues.push(SyntaxIssue {
-                            message: format!("duplicate key `{k}`"),
-                            span: key_span,
-                            related: Some((entries[i].key_span, "defined before here".to_string())),
-                        });
-                        // The last value wins, as PyYAML (and so the Hugging Face Hub) reads it;
-                        // the entry keeps its place.
-                        entries[i] = Entry {
-                            key: k,
-                            key_span,
-                            value: node,
-                        };
-                        return;
-                    }
-                    if let Some(index) = index.as_mut() {
-                        index.insert(k.clone(), entries.len());
-                    }
-                    entries.push(Entry {
-                        key: k,
+                Some((key, key_span)) => map.insert(
+                    Entry {
+                        key,
                         key_span,
                         value: node,
-                    });
-                    if index.is_none() && entries.len() >= 32 {
-                        *index = Some(
-                            entries
-                                .iter()
-                                .enumerate()
-                                .map(|(i, e)| (e.key.clone(), i))
-                                .collect(),
-                        );
-                    }
-                }
+                    },
+                    &mut self.out.issues,
+                ),
             },
         }
+    }
+}
+
+/// A mapping being built, for YAML and JSON alike: entries in document order; a key written
+/// twice is a [`SyntaxIssue`] at the second key pointing at the first, and the last value
+/// wins in the first entry's place, as `PyYAML` (so the Hugging Face Hub) and `serde_json` read it.
+#[derive(Default)]
+pub(super) struct MapBuilder {
+    entries: Vec<Entry>,
+    /// Key → position, built once a mapping is large enough for a linear search to cost.
+    index: Option<HashMap<String, usize>>,
+}
+
+impl MapBuilder {
+    /// Add `entry`, reporting a duplicate key into `issues`.
+    pub(super) fn insert(&mut self, entry: Entry, issues: &mut Vec<SyntaxIssue>) {
+        let found = match &self.index {
+            Some(index) => index.get(&entry.key).copied(),
+            None => self.entries.iter().position(|e| e.key == entry.key),
+        };
+        if let Some(i) = found {
+            issues.push(SyntaxIssue {
+                message: format!("duplicate key `{}`", entry.key),
+                span: entry.key_span,
+                related: Some((self.entries[i].key_span, "defined before here".to_string())),
+            });
+            self.entries[i] = entry;
+            return;
+        }
+        if let Some(index) = self.index.as_mut() {
+            index.insert(entry.key.clone(), self.entries.len());
+        }
+        self.entries.push(entry);
+        if self.index.is_none() && self.entries.len() >= 32 {
+            self.index = Some(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.key.clone(), i))
+                    .collect(),
+            );
+        }
+    }
+
+    /// The entries, in document order.
+    pub(super) fn finish(self) -> Vec<Entry> {
+        self.entries
     }
 }
 
@@ -312,9 +326,8 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                 Frame::Map {
                     start: sp.start,
                     anchor,
-                    entries: Vec::new(),
+                    map: MapBuilder::default(),
                     key: None,
-                    index: None,
                 },
                 sp.start,
             ),
@@ -329,11 +342,8 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                         items,
                     } => (start, anchor, NodeValue::Seq(items)),
                     Frame::Map {
-                        start,
-                        anchor,
-                        entries,
-                        ..
-                    } => (start, anchor, NodeValue::Map(entries)),
+                        start, anchor, map, ..
+                    } => (start, anchor, NodeValue::Map(map.finish())),
                 };
                 let node = Node {
                     span: Span {
@@ -371,14 +381,6 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                 self.insert(node, 0);
             }
         }
-    }
-}
-
-/// Position of `key` in `entries`: a linear search in small mappings, the index in large ones.
-fn find_key(entries: &[Entry], index: Option<&HashMap<String, usize>>, key: &str) -> Option<usize> {
-    match index {
-        Some(index) => index.get(key).copied(),
-        None => entries.iter().position(|e| e.key == key),
     }
 }
 

@@ -12,9 +12,9 @@ use crate::lint::{History, Outcome};
 /// Said when blame ran in a shallow clone.
 pub(super) const TRUNCATED: &str = "note: this is a shallow clone, so blame stops at its oldest commits; for exact authors fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` with actions/checkout)";
 
-/// How human output looks.
+/// How reports look: colour and width for `human`, blame for `concise`.
 #[derive(Clone, Copy, Debug)]
-pub struct HumanOptions {
+pub struct Options {
     /// Use colour (and terminal hyperlinks).
     pub color: bool,
     /// Width to wrap at.
@@ -23,7 +23,7 @@ pub struct HumanOptions {
     pub concise_blame: bool,
 }
 
-impl Default for HumanOptions {
+impl Default for Options {
     fn default() -> Self {
         Self {
             color: false,
@@ -91,7 +91,7 @@ impl Diagnostic for Rendered<'_> {
     }
 }
 
-pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &HumanOptions) -> io::Result<()> {
+pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> io::Result<()> {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use crate::finding::Severity;
 use crate::lint::Outcome;
 
-pub use human::HumanOptions;
+pub use human::Options;
 
 /// Output formats of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -30,11 +30,11 @@ pub fn write(
     out: &mut dyn Write,
     outcome: &Outcome,
     format: Format,
-    human: &HumanOptions,
+    options: &Options,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::write(out, outcome, human),
-        Format::Concise => concise::write(out, outcome, human.concise_blame),
+        Format::Human => human::write(out, outcome, options),
+        Format::Concise => concise::write(out, outcome, options.concise_blame),
         Format::Json => json::write(out, outcome),
     }
 }
