@@ -98,6 +98,14 @@ pub fn locate_error(
                 }
             })
             .collect(),
+        ValidationErrorKind::Contains => vec![Located {
+            span: here.map_or(instance.root_anchor, |l| {
+                l.key_span
+                    .unwrap_or_else(|| source.first_line_of(l.node.span))
+            }),
+            pointer: pointer.to_string(),
+            detail: "no item of this list is the one the rule asks for".to_string(),
+        }],
         _ => vec![Located {
             span: here.map_or(instance.root_anchor, |l| source.first_line_of(l.node.span)),
             pointer: pointer.to_string(),

@@ -24,15 +24,47 @@ use crate::source::Span;
 pub const DECLARATION_KEY: &str = "aims-kind";
 
 /// Built-in document kinds and what each holds.
-pub const BUILTIN: [(&str, &str); 9] = [
+pub const BUILTIN: [(&str, &str); 21] = [
     ("ai-policy", "the organisation's AI policy"),
     ("ai-system", "an AI system's inventory record"),
+    (
+        "concern-reporting-procedure",
+        "how people raise concerns about AI systems",
+    ),
+    ("customer", "a customer's requirements and responsibilities"),
+    (
+        "data-management-procedure",
+        "data management for AI development",
+    ),
     (
         "dataset-sheet",
         "a dataset sheet or Hugging Face dataset card",
     ),
+    (
+        "development-procedure",
+        "the process for responsible design and development",
+    ),
+    ("event-logging-spec", "what an AI system logs and for how long"),
     ("impact-assessment", "an AI system impact assessment"),
+    (
+        "impact-assessment-procedure",
+        "the AI system impact assessment process",
+    ),
+    ("incident-plan", "how AI incidents are communicated"),
     ("model-card", "a model card (Hugging Face style or other)"),
+    ("monitoring-plan", "how an AI system is operated and monitored"),
+    (
+        "objectives",
+        "AI objectives for responsible development and use",
+    ),
+    (
+        "reporting-obligations",
+        "information owed to interested parties",
+    ),
+    (
+        "responsible-use-procedure",
+        "the process for responsible use of AI systems",
+    ),
     ("risk-register", "the AI risk register and treatment plan"),
     ("roles", "AI roles, responsibilities and people"),
     (
@@ -40,10 +72,59 @@ pub const BUILTIN: [(&str, &str); 9] = [
         "the Statement of Applicability",
     ),
     ("supplier", "a supplier or third-party record"),
+    ("user-information", "what users of an AI system are told"),
 ];
 
 /// Built-in path conventions, relative to the repository root. Matching ignores case.
-pub const CONVENTIONS: [(&str, &[&str]); 9] = [
+pub const CONVENTIONS: [(&str, &[&str]); 21] = [
+    (
+        "concern-reporting-procedure",
+        &["**/concern-reporting.*", "**/concern_reporting.*"],
+    ),
+    (
+        "impact-assessment-procedure",
+        &[
+            "**/impact-assessment-procedure.*",
+            "**/impact_assessment_procedure.*",
+        ],
+    ),
+    (
+        "development-procedure",
+        &["**/development-procedure.*", "**/development_procedure.*"],
+    ),
+    (
+        "data-management-procedure",
+        &[
+            "**/data-management-procedure.*",
+            "**/data_management_procedure.*",
+        ],
+    ),
+    (
+        "responsible-use-procedure",
+        &[
+            "**/responsible-use-procedure.*",
+            "**/responsible_use_procedure.*",
+        ],
+    ),
+    (
+        "monitoring-plan",
+        &["**/*monitoring-plan.*", "**/*monitoring_plan.*"],
+    ),
+    (
+        "event-logging-spec",
+        &["**/*event-logging.*", "**/*event_logging.*"],
+    ),
+    ("incident-plan", &["**/incident-plan.*", "**/incident_plan.*"]),
+    (
+        "user-information",
+        &["**/user-information/**", "**/user_information/**"],
+    ),
+    ("objectives", &["**/objectives.yaml", "**/objectives.yml"]),
+    (
+        "reporting-obligations",
+        &["**/reporting-obligations.*", "**/reporting_obligations.*"],
+    ),
+    ("customer", &["**/customers/**"]),
     (
         "model-card",
         &[
