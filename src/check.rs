@@ -1,12 +1,14 @@
 //! Running rules on one document: schema errors mapped back to spans, and required sections.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 
-use crate::finding::Finding;
+use crate::controls;
+use crate::finding::{Finding, RuleInfo, Severity};
 use crate::parse::markdown::{Heading, normalize_heading};
+use crate::parse::yaml::{Node, NodeValue};
 use crate::parse::{Document, Format, Instance};
 use crate::rules::{Registry, Rule};
 use crate::source::{SourceFile, Span};
@@ -25,10 +27,36 @@ pub struct Located {
     pub detail: String,
 }
 
+/// Reported when a document names an Annex A control that does not exist.
+pub static UNKNOWN_CONTROL: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
+    Arc::new(RuleInfo {
+        id: "unknown-control".to_string(),
+        control: None,
+        severity: Severity::Error,
+        message: "names a control that is not in ISO/IEC 42001 Annex A".to_string(),
+        help: "use a control id from `aims-lint rules` (A.2.2 to A.10.4); give the organisation's own controls ids that do not start with `A.`".to_string(),
+        url: None,
+    })
+});
+
+/// Where documents name Annex A controls: the kind, and the path to the ids (keys, and `*` for
+/// every item of a list).
+const CONTROL_REFERENCES: [(&str, &[&str]); 2] = [
+    ("statement-of-applicability", &["controls", "*", "id"]),
+    ("risk-register", &["risks", "*", "controls", "*"]),
+];
+
 /// Run every rule for `kind` on `doc`.
 #[must_use]
 pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
     let mut out = Vec::new();
+    for (k, path) in CONTROL_REFERENCES {
+        if k == kind {
+            for instance in &doc.data {
+                check_control_ids(&instance.node, path, &doc.source, &mut out);
+            }
+        }
+    }
     // Converted once per document, not once per rule.
     let data: Vec<_> = doc.data.iter().map(|i| i.node.to_json()).collect();
     for rule in registry.for_kind(kind) {
@@ -111,6 +139,35 @@ pub fn locate_error(
             pointer: pointer.to_string(),
             detail: error.masked().to_string(),
         }],
+    }
+}
+
+/// Every string at `path` (keys, `*` for each item of a list) that looks like an Annex A control
+/// id (`A.` and a digit) but is none.
+fn check_control_ids(node: &Node, path: &[&str], source: &Arc<SourceFile>, out: &mut Vec<Finding>) {
+    match (path.split_first(), &node.value) {
+        (None, NodeValue::String(id)) => {
+            let annex = id
+                .strip_prefix("A.")
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+            if annex && controls::title(id).is_none() {
+                out.push(
+                    Finding::new(&UNKNOWN_CONTROL, source, source.first_line_of(node.span))
+                        .with_detail(controls::explain_unknown(id)),
+                );
+            }
+        }
+        (Some((&"*", rest)), NodeValue::Seq(items)) => {
+            for item in items {
+                check_control_ids(item, rest, source, out);
+            }
+        }
+        (Some((key, rest)), NodeValue::Map(_)) => {
+            if let Some(entry) = node.get(key) {
+                check_control_ids(&entry.value, rest, source, out);
+            }
+        }
+        _ => {}
     }
 }
 
