@@ -13,7 +13,11 @@ Examples:
   aims-lint --format concise         one line per finding, for editors and grep
   aims-lint --format json > out.json machine-readable findings and summary
   aims-lint files                    show which files are checked as which kind, and why
-  aims-lint rules                    list the rules
+  aims-lint rules                    list the rules and the controls they cover
+  aims-lint explain A.7.5            what a control asks for, and its rules
+  aims-lint explain model-card-missing-license
+                                     what a rule checks, why, and how to fix it
+  aims-lint init governance/         write a starter repository that checks clean
 
 Exit status: 0 no finding at or above --fail-on, 1 there is one, 2 usage, configuration or I/O error.
 Configuration: aims-lint.toml, found next to the checked path or in a parent up to the git root.";
@@ -41,8 +45,13 @@ pub enum Command {
     Check(CheckArgs),
     /// List the files aims-lint would check, their document kind and why; and the files it skips.
     Files(FilesArgs),
-    /// List the rules, built-in and from aims-lint.toml.
+    /// List the rules, built-in and from aims-lint.toml, and the Annex A controls they cover.
     Rules(RulesArgs),
+    /// Explain a rule (what it checks, why, how to fix it) or an Annex A control.
+    Explain(ExplainArgs),
+    /// Write a starter governance repository: one document of each kind, filled with example
+    /// content, and an aims-lint.toml. Never overwrites a file.
+    Init(InitArgs),
 }
 
 /// Options of `check`.
@@ -88,9 +97,41 @@ pub struct FilesArgs {
 /// Options of `rules`.
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonArgs,
+}
+
+/// Options of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id (`model-card-missing-license`) or an Annex A control id (`A.7.5`).
+    #[arg(value_name = "RULE|CONTROL")]
+    pub name: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: CommonArgs,
+}
+
+/// Options of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to write into (created if missing).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// `rules --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    /// A table for people.
+    #[default]
+    Table,
+    /// JSON: every rule, and every control with its rules.
+    Json,
 }
 
 /// Options every command takes.

@@ -1,4 +1,4 @@
-//! The subcommands: `check`, `files`, `rules`.
+//! The subcommands: `check`, `files`, `rules`, `explain`, `init`.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -7,10 +7,16 @@ use miette::IntoDiagnostic;
 
 use crate::ExitStatus;
 use crate::blame::Blamer;
-use crate::cli::{CheckArgs, ColorChoice, CommonArgs, FailOn, FilesArgs, RulesArgs};
+use crate::cli::{
+    CheckArgs, ColorChoice, CommonArgs, ExplainArgs, FailOn, FilesArgs, InitArgs, ListFormat,
+    RulesArgs,
+};
 use crate::config::{self, Settings};
+use crate::controls;
 use crate::discover::{self, absolute};
+use crate::explain;
 use crate::finding::Severity;
+use crate::init;
 use crate::kinds;
 use crate::lint::{self, History, Outcome};
 use crate::parse;
@@ -209,11 +215,54 @@ pub fn files(args: &FilesArgs) -> miette::Result<ExitStatus> {
 /// `aims-lint rules`.
 pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
     let project = Project::load(&[], &args.common)?;
+    let rules = project.registry.rules();
+    let covered = |id: &str| rules.iter().any(|r| r.info.control.as_deref() == Some(id));
+    let n_covered = controls::CONTROLS
+        .iter()
+        .filter(|(id, _)| covered(id))
+        .count();
+    if args.format == ListFormat::Json {
+        let json = serde_json::json!({
+            "version": 1,
+            "rules": rules.iter().map(|r| serde_json::json!({
+                "id": r.info.id,
+                "control": r.info.control,
+                "control_title": r.info.control.as_deref().and_then(controls::title),
+                "title": r.title,
+                "severity": r.info.severity.to_string(),
+                "applies-to": r.applies_to,
+                "message": r.info.message,
+                "help": r.info.help,
+                "origin": r.origin,
+            })).collect::<Vec<_>>(),
+            "controls": controls::CONTROLS.iter().map(|(id, title)| serde_json::json!({
+                "id": id,
+                "title": title,
+                "rules": rules
+                    .iter()
+                    .filter(|r| r.info.control.as_deref() == Some(*id))
+                    .map(|r| r.info.id.as_str())
+                    .collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            // Controls whose evidence cannot live in a repository; the catalog declares none.
+            "out_of_scope": [],
+        });
+        emit(|out| {
+            serde_json::to_writer_pretty(&mut *out, &json)?;
+            writeln!(out)
+        })?;
+        return Ok(ExitStatus::Success);
+    }
     emit(|out| {
-        for r in project.registry.rules() {
+        writeln!(
+            out,
+            "{:<46} {:<8} {:<8} {:<28} TITLE",
+            "RULE", "CONTROL", "SEVERITY", "APPLIES TO"
+        )?;
+        for r in rules {
             writeln!(
                 out,
-                "{:<40} {:<8} {:<8} {:<30} {}",
+                "{:<46} {:<8} {:<8} {:<28} {}",
                 r.info.id,
                 r.info.control.as_deref().unwrap_or("-"),
                 r.info.severity,
@@ -223,15 +272,70 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
         }
         for r in parse::syntax_rules()
             .iter()
-            .chain([&*kinds::UNKNOWN_KIND].iter())
+            .chain([&*kinds::UNKNOWN_KIND, &*crate::check::UNKNOWN_CONTROL].iter())
         {
             writeln!(
                 out,
-                "{:<40} {:<8} {:<8} {:<30} {}",
+                "{:<46} {:<8} {:<8} {:<28} {}",
                 r.id, "-", r.severity, "(any)", r.message
             )?;
         }
-        Ok(())
+        writeln!(
+            out,
+            "\n{} rules; {n_covered} of {} Annex A controls have at least one rule. \
+             `aims-lint explain <rule|control>` tells more.",
+            rules.len(),
+            controls::CONTROLS.len()
+        )
+    })?;
+    Ok(ExitStatus::Success)
+}
+
+/// `aims-lint explain`.
+pub fn explain(args: &ExplainArgs) -> miette::Result<ExitStatus> {
+    let project = Project::load(&[], &args.common)?;
+    let name = args.name.trim();
+    let text = if let Some(rule) = project.registry.rules().iter().find(|r| r.info.id == name) {
+        explain::rule_markdown(rule)
+    } else if let Some(text) = explain::control_markdown(name, &project.registry) {
+        text
+    } else if name.starts_with("A.") || name.starts_with("a.") {
+        return Err(miette::miette!(
+            help = "run `aims-lint rules` to see every control and its rules",
+            "{}",
+            controls::explain_unknown(name)
+        ));
+    } else {
+        let ids = project.registry.rules().iter().map(|r| r.info.id.as_str());
+        let near = controls::closest(name, ids, 3);
+        let help = if near.is_empty() {
+            "run `aims-lint rules` to list the rules".to_string()
+        } else {
+            format!("did you mean {}?", near.join(", "))
+        };
+        return Err(miette::miette!(
+            help = help,
+            "`{name}` is neither a rule nor an Annex A control"
+        ));
+    };
+    emit(|out| out.write_all(text.as_bytes()))?;
+    Ok(ExitStatus::Success)
+}
+
+/// `aims-lint init`.
+pub fn init(args: &InitArgs) -> miette::Result<ExitStatus> {
+    let written = init::init(&args.dir).map_err(miette::Report::new)?;
+    let dir = args.dir.display();
+    emit(|out| {
+        writeln!(out, "wrote {} files to {dir}:", written.len())?;
+        for rel in written.iter().filter(|r| !r.starts_with(init::SCHEMA_DIR)) {
+            writeln!(out, "  {rel}")?;
+        }
+        writeln!(
+            out,
+            "  {}/ (JSON Schemas for editors)\n\nnext: aims-lint check {dir}",
+            init::SCHEMA_DIR
+        )
     })?;
     Ok(ExitStatus::Success)
 }

@@ -58,6 +58,168 @@ pub const CONTROLS: [(&str, &str); 38] = [
     ("A.10.4", "Customers"),
 ];
 
+/// `(id, paraphrase)` for each control: our own plain-language reading, not the standard's text.
+pub const PARAPHRASES: [(&str, &str); 38] = [
+    (
+        "A.2.2",
+        "Keep a written AI policy, approved by top management, that says how the organisation develops, provides or uses AI systems.",
+    ),
+    (
+        "A.2.3",
+        "Find the other policies (security, privacy, quality, procurement, …) that touch AI work and make them agree with the AI policy.",
+    ),
+    (
+        "A.2.4",
+        "Review the AI policy at planned intervals, and after significant change, so that it stays suitable and effective.",
+    ),
+    (
+        "A.3.2",
+        "Define the roles and responsibilities for AI and assign them to people.",
+    ),
+    (
+        "A.3.3",
+        "Give people a way to raise concerns about the organisation's AI systems, with confidentiality, protection from reprisal and escalation.",
+    ),
+    (
+        "A.4.2",
+        "List the resources each AI system needs through its life cycle: components, data, tools, compute and people.",
+    ),
+    (
+        "A.4.3",
+        "Document the data an AI system uses: origin, categories, splits, intended use, known biases, currency and retention.",
+    ),
+    (
+        "A.4.4",
+        "Document the tools behind an AI system: frameworks, libraries, evaluation and MLOps tooling, with versions.",
+    ),
+    (
+        "A.4.5",
+        "Document the compute, storage and hosting an AI system uses, where it runs, and resource effects such as energy use.",
+    ),
+    (
+        "A.4.6",
+        "Document the people and competences an AI system needs in development, deployment, operation and maintenance.",
+    ),
+    (
+        "A.5.2",
+        "Have a defined process for assessing the consequences of AI systems for people and society, and for when to reassess.",
+    ),
+    (
+        "A.5.3",
+        "Record the results of impact assessments and keep them for a defined period.",
+    ),
+    (
+        "A.5.4",
+        "Assess what an AI system could do to individuals and groups (fairness, privacy, safety, autonomy, access) over its life.",
+    ),
+    (
+        "A.5.5",
+        "Assess the wider effects of an AI system on society: environment, economy, public services, information and democracy.",
+    ),
+    (
+        "A.6.1.2",
+        "Set objectives that steer responsible development, and build ways to meet them into the development life cycle.",
+    ),
+    (
+        "A.6.1.3",
+        "Define the process for designing and developing AI systems responsibly: stages, gates, testing, approvals and change control.",
+    ),
+    (
+        "A.6.2.2",
+        "Specify the requirements of a new AI system, or of a significant change, before building it.",
+    ),
+    (
+        "A.6.2.3",
+        "Record design and development decisions (architecture, training approach, data choices, trade-offs).",
+    ),
+    (
+        "A.6.2.4",
+        "Define how an AI system is verified and validated and against which criteria, and record the results.",
+    ),
+    (
+        "A.6.2.5",
+        "Plan deployment, and confirm that the conditions for release are met before releasing.",
+    ),
+    (
+        "A.6.2.6",
+        "Define what keeps an AI system healthy after release: monitoring, repairs, updates and support.",
+    ),
+    (
+        "A.6.2.7",
+        "Decide what technical documentation each audience needs (users, partners, authorities, internal) and provide it.",
+    ),
+    (
+        "A.6.2.8",
+        "Decide in which life-cycle phases an AI system records event logs, at least while in use, and what they hold.",
+    ),
+    (
+        "A.7.2",
+        "Define and run data management for the data used to develop and improve AI systems.",
+    ),
+    (
+        "A.7.3",
+        "Record how data was obtained and selected: sources, amounts, rights, consent and selection criteria.",
+    ),
+    (
+        "A.7.4",
+        "Set data quality requirements and check that the data meets them, including effects on bias.",
+    ),
+    (
+        "A.7.5",
+        "Keep a record of where data came from and what has been done to it over its life and the system's.",
+    ),
+    (
+        "A.7.6",
+        "Record how data is selected and prepared (cleaning, labelling, transformation) and why those methods were chosen.",
+    ),
+    (
+        "A.8.2",
+        "Work out what users need to know about an AI system (purpose, limits, correct use, oversight, contact) and give it to them.",
+    ),
+    (
+        "A.8.3",
+        "Give interested parties outside the organisation a way to report adverse impacts of an AI system.",
+    ),
+    (
+        "A.8.4",
+        "Plan how incidents with AI systems are communicated to users and other affected parties.",
+    ),
+    (
+        "A.8.5",
+        "Determine and record what must be reported about AI systems to interested parties, and report it.",
+    ),
+    (
+        "A.9.2",
+        "Define how the organisation governs responsible use of AI systems: approval of new uses, prohibited uses, oversight, review.",
+    ),
+    (
+        "A.9.3",
+        "Set objectives that steer how AI systems are used responsibly.",
+    ),
+    (
+        "A.9.4",
+        "Make sure an AI system is used as intended and as its documentation describes.",
+    ),
+    (
+        "A.10.2",
+        "Divide and record responsibilities along the life cycle between the organisation and its suppliers, partners and customers.",
+    ),
+    (
+        "A.10.3",
+        "Make sure what suppliers provide (models, data, tools, services) fits the organisation's approach to responsible AI.",
+    ),
+    (
+        "A.10.4",
+        "Take customers' needs and expectations into account when providing AI products or services.",
+    ),
+];
+
+/// Our plain-language paraphrase of control `id`.
+#[must_use]
+pub fn paraphrase(id: &str) -> Option<&'static str> {
+    PARAPHRASES.iter().find(|(c, _)| *c == id).map(|(_, t)| *t)
+}
+
 /// The short title of control `id`, or `None` if there is no such control.
 ///
 /// ```
@@ -140,6 +302,9 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), 38);
+        for (id, _) in CONTROLS {
+            assert!(paraphrase(id).is_some(), "{id} has no paraphrase");
+        }
     }
 
     #[test]

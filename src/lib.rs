@@ -10,7 +10,9 @@ pub mod commands;
 pub mod config;
 pub mod controls;
 pub mod discover;
+pub mod explain;
 pub mod finding;
+pub mod init;
 pub mod kinds;
 pub mod lint;
 pub mod parse;
@@ -37,5 +39,7 @@ pub fn run(cli: &cli::Cli) -> miette::Result<ExitStatus> {
         Some(cli::Command::Check(args)) => commands::check(args),
         Some(cli::Command::Files(args)) => commands::files(args),
         Some(cli::Command::Rules(args)) => commands::rules(args),
+        Some(cli::Command::Explain(args)) => commands::explain(args),
+        Some(cli::Command::Init(args)) => commands::init(args),
     }
 }

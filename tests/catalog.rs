@@ -1,0 +1,453 @@
+//! The Annex A catalog: document schemas, the `init` starter repository, the rule that fires
+//! when evidence is deleted, `rules --format json`, `explain` and the generated rule docs.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stderr,
+    reason = "a test fails by panicking"
+)]
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use aims_lint::config::Settings;
+use aims_lint::lint::check_as;
+use aims_lint::parse::yaml::Limits;
+use aims_lint::parse::{self, Format};
+use aims_lint::rules::Registry;
+use aims_lint::source::SourceFile;
+use serde_json::Value;
+
+use common::{Repo, run_in, stderr, stdout};
+
+fn schema_of(kind: &str) -> Value {
+    let (_, text) = aims_lint::init::SCHEMAS
+        .iter()
+        .find(|(p, _)| *p == format!("{kind}.schema.json"))
+        .unwrap_or_else(|| panic!("no schema for kind {kind}"));
+    serde_json::from_str(text).unwrap()
+}
+
+/// The starter documents with their kinds (by path convention).
+fn starter_documents() -> Vec<(String, String, &'static str)> {
+    let settings = Settings::defaults(std::env::temp_dir());
+    aims_lint::init::STARTER
+        .iter()
+        .filter_map(|(path, text)| {
+            aims_lint::kinds::by_path(&settings, None, path)
+                .map(|(kind, _)| ((*path).to_string(), kind, *text))
+        })
+        .collect()
+}
+
+fn data_of(path: &str, text: &str) -> (Arc<SourceFile>, aims_lint::parse::Document) {
+    let source = SourceFile::new(path, text.to_string());
+    let format = Format::from_path(path).unwrap();
+    let (doc, findings) = parse::parse(&source, format, Limits::default());
+    assert!(findings.is_empty(), "{path}: {findings:#?}");
+    (source, doc)
+}
+
+/// Every property of a schema, recursively, with its JSON pointer in the schema.
+fn properties<'a>(schema: &'a Value, at: &str, out: &mut Vec<(String, &'a Value)>) {
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (name, p) in props {
+            let here = format!("{at}/properties/{name}");
+            out.push((here.clone(), p));
+            properties(p, &here, out);
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        properties(items, &format!("{at}/items"), out);
+    }
+}
+
+#[test]
+fn every_document_kind_has_a_valid_schema_with_descriptions_and_examples() {
+    let settings = Settings::defaults(std::env::temp_dir());
+    assert_eq!(settings.kinds().len(), aims_lint::kinds::BUILTIN.len());
+    for kind in settings.kinds() {
+        let schema = schema_of(kind);
+        jsonschema::meta::validate(&schema).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        for key in ["$id", "title", "description", "examples"] {
+            assert!(schema.get(key).is_some(), "{kind}: no `{key}`");
+        }
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        let mut props = Vec::new();
+        properties(&schema, "", &mut props);
+        assert!(props.len() > 3, "{kind}");
+        for (at, p) in props {
+            assert!(
+                p.get("description").and_then(Value::as_str).is_some(),
+                "{kind}: {at} has no description"
+            );
+        }
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        for example in schema["examples"].as_array().unwrap() {
+            assert!(validator.is_valid(example), "{kind}: example is invalid");
+        }
+    }
+}
+
+#[test]
+fn starter_documents_validate_against_their_schemas() {
+    let docs = starter_documents();
+    let settings = Settings::defaults(std::env::temp_dir());
+    let mut kinds: Vec<&str> = docs.iter().map(|(_, k, _)| k.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(
+        kinds.len(),
+        settings.kinds().len(),
+        "one document of each kind"
+    );
+    for (path, kind, text) in &docs {
+        let (_, doc) = data_of(path, text);
+        let data = doc.data[0].node.to_json();
+        let schema = schema_of(kind);
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&data)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{path}: {errors:#?}");
+        if Path::new(path).extension().is_some_and(|e| e == "yaml") {
+            let first = text.lines().next().unwrap();
+            assert_eq!(
+                first,
+                format!("# yaml-language-server: $schema=../.aims-lint/schemas/{kind}.schema.json")
+            );
+        }
+    }
+}
+
+#[test]
+fn init_writes_a_repository_that_checks_clean_and_never_overwrites() {
+    let repo = Repo::new();
+    let out = repo.run(&["init", "governance"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("next: aims-lint check governance"));
+    let dir = repo.path().join("governance");
+    for (rel, _) in aims_lint::init::files() {
+        assert!(dir.join(&rel).is_file(), "{rel} not written");
+    }
+    repo.git(&["add", "-A"]);
+    repo.commit();
+    let out = repo.run(&["check", "governance", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    assert_eq!(
+        report["summary"]["documents_total"].as_u64().unwrap(),
+        aims_lint::kinds::BUILTIN.len() as u64
+    );
+    assert_eq!(out.status.code(), Some(0));
+
+    // A second run refuses and changes nothing.
+    let out = repo.run(&["init", "governance"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("never overwrites"),
+        "{}",
+        stderr(&out)
+    );
+    // One file in the way: it is named, kept, and nothing else is written.
+    let fresh = repo.path().join("fresh");
+    std::fs::create_dir_all(fresh.join("policies")).unwrap();
+    std::fs::write(fresh.join("policies/ai-policy.md"), "mine\n").unwrap();
+    let out = repo.run(&["init", "fresh"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("ai-policy.md"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(fresh.join("policies/ai-policy.md")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(std::fs::read_dir(&fresh).unwrap().count(), 1);
+}
+
+/// Remove the key at `pointer` (and its value) from YAML `text`: whole lines where the key
+/// stands alone on them, only the key and value where it shares its line with a `- `.
+fn delete_key(text: &str, path: &str, pointer: &str) -> String {
+    let (source, doc) = data_of(path, text);
+    let located = doc.data[0].node.lookup(pointer).unwrap();
+    let key = located.key_span.unwrap();
+    let start = key.start.byte;
+    let mut end = located.node.span.end.byte.max(key.end.byte);
+    let bytes = text.as_bytes();
+    // A block collection's span ends where the next token starts: back up to its content.
+    while end > key.end.byte && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    // The rest of the value's last line goes too.
+    while end < bytes.len() && bytes[end] != b'\n' && bytes[end].is_ascii_whitespace() {
+        end += 1;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..start];
+    let (from, to) = if prefix.trim().is_empty() {
+        let to = if end < bytes.len() && bytes[end] == b'\n' {
+            end + 1
+        } else {
+            end
+        };
+        (line_start, to)
+    } else {
+        (start, end)
+    };
+    drop(source);
+    format!("{}{}", &text[..from], &text[to..])
+}
+
+/// Pointers (in the data) of every required property of `schema` that `data` has, with the
+/// controls that rules of this kind check it for; arrays are followed into their first item.
+fn required_fields(schema: &Value, data: &Value, at: &str, out: &mut Vec<(String, Vec<String>)>) {
+    let required = schema.get("required").and_then(Value::as_array);
+    for name in required.into_iter().flatten() {
+        let name = name.as_str().unwrap();
+        let prop = &schema["properties"][name];
+        let Some(value) = data.get(name) else {
+            continue;
+        };
+        let here = format!("{at}/{name}");
+        let controls = prop["x-aims-controls"]
+            .as_array()
+            .map(|a| a.iter().map(|c| c.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        out.push((here.clone(), controls));
+        if prop["type"] == "object" {
+            required_fields(prop, value, &here, out);
+        } else if prop["type"] == "array"
+            && let Some(first) = value.get(0)
+        {
+            required_fields(&prop["items"], first, &format!("{here}/0"), out);
+        }
+    }
+}
+
+#[test]
+fn deleting_any_required_field_of_a_starter_document_fires_a_rule_of_its_control() {
+    let settings = Settings::defaults(std::env::temp_dir());
+    let registry = Registry::load(&settings).unwrap();
+    let mut checked = 0;
+    for (path, kind, text) in starter_documents() {
+        let schema = schema_of(&kind);
+        let (_, doc) = data_of(&path, text);
+        let mut fields = Vec::new();
+        required_fields(&schema, &doc.data[0].node.to_json(), "", &mut fields);
+        for (pointer, controls) in fields {
+            assert!(!controls.is_empty(), "{path}: {pointer} names no control");
+            let mutated = delete_key(text, &path, &pointer);
+            let source = SourceFile::new(path.clone(), mutated.clone());
+            let (after, _) = parse::parse(
+                &source,
+                Format::from_path(&path).unwrap(),
+                Limits::default(),
+            );
+            // The line where the field belonged: its parent's key, or the start of its list
+            // item, or the document's start.
+            let (parent, _) = pointer.rsplit_once('/').unwrap();
+            let instance = after
+                .data
+                .first()
+                .unwrap_or_else(|| panic!("{path}: {pointer}: unparsable\n{mutated}"));
+            let expected_line = if parent.is_empty() {
+                instance.root_anchor.start.line
+            } else {
+                let l = instance.node.lookup(parent).unwrap();
+                l.key_span.map_or_else(
+                    || source.first_line_of(l.node.span).start.line,
+                    |k| k.start.line,
+                )
+            };
+            let findings = check_as(&source, &kind, &settings, &registry);
+            let hit = findings.iter().find(|f| {
+                f.rule.control.as_ref().is_some_and(|c| controls.contains(c))
+                    // The field's own pointer, or its parent's if that is now empty.
+                    && (f.pointer.as_deref() == Some(pointer.as_str())
+                        || f.pointer.as_deref() == Some(parent))
+                    && f.span.start.line == expected_line
+            });
+            assert!(
+                hit.is_some(),
+                "{path}: deleting {pointer} fired no rule of {controls:?} at line {expected_line}: {findings:#?}\n{mutated}"
+            );
+            checked += 1;
+        }
+        // Sections that rules require: deleting the section fires the rule.
+        for rule in registry.for_kind(&kind) {
+            for alternatives in &rule.sections {
+                let wanted: Vec<String> = alternatives
+                    .iter()
+                    .map(|h| parse::markdown::normalize_heading(h))
+                    .collect();
+                let heading = doc
+                    .headings
+                    .iter()
+                    .find(|h| wanted.contains(&parse::markdown::normalize_heading(&h.text)))
+                    .unwrap_or_else(|| panic!("{path}: no section {alternatives:?}"));
+                let mutated = format!(
+                    "{}{}",
+                    &text[..heading.span.start.byte],
+                    &text[heading.section.1..]
+                );
+                let source = SourceFile::new(path.clone(), mutated);
+                let findings = check_as(&source, &kind, &settings, &registry);
+                assert!(
+                    findings.iter().any(|f| f.rule.id == rule.info.id),
+                    "{path}: deleting section {:?} did not fire {}",
+                    heading.text,
+                    rule.info.id
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 150, "only {checked} deletions checked");
+}
+
+#[test]
+fn every_control_has_a_rule_in_rules_json() {
+    let out = run_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["rules", "--format", "json"],
+        &[],
+    );
+    assert!(out.status.success());
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let controls = json["controls"].as_array().unwrap();
+    assert_eq!(controls.len(), 38);
+    for c in controls {
+        assert!(
+            !c["rules"].as_array().unwrap().is_empty(),
+            "{} has no rule",
+            c["id"]
+        );
+    }
+    for r in json["rules"].as_array().unwrap() {
+        for key in ["id", "control", "title", "severity", "applies-to"] {
+            assert!(!r[key].is_null(), "{r}: no {key}");
+        }
+    }
+    assert_eq!(json["out_of_scope"], serde_json::json!([]));
+    let table = run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["rules"], &[]);
+    assert!(stdout(&table).contains("38 of 38 Annex A controls have at least one rule"));
+}
+
+#[test]
+fn explain_shows_rules_and_controls_and_rejects_unknown_ids() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run_in(here, &["explain", "model-card-missing-license"], &[]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.starts_with("# model-card-missing-license\n"), "{text}");
+    assert!(text.contains("| Control | A.8.2 System documentation and information for users |"));
+    assert!(text.contains("## Why it matters"));
+
+    let out = run_in(here, &["explain", "A.7.5"], &[]);
+    let text = stdout(&out);
+    assert!(text.starts_with("# A.7.5 Data provenance\n"), "{text}");
+    assert!(
+        text.contains("`dataset-sheet-missing-provenance`"),
+        "{text}"
+    );
+
+    let out = run_in(here, &["explain", "A.7.1"], &[("NO_COLOR", "1")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("`A.7.1` is not an ISO/IEC 42001 Annex A control"),
+        "{err}"
+    );
+    assert!(err.contains("A.7.2"), "{err}");
+
+    let out = run_in(
+        here,
+        &["explain", "model-card-missing-licence"],
+        &[("NO_COLOR", "1")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did you mean model-card-missing-license"));
+}
+
+#[test]
+fn generated_rule_docs_are_current() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let registry = Registry::load(&Settings::defaults(std::env::temp_dir())).unwrap();
+    let update = std::env::var_os("AIMS_LINT_UPDATE_DOCS").is_some();
+    let mut expected = Vec::new();
+    for rule in registry.rules() {
+        let name = format!("{}.md", rule.info.id);
+        let text = aims_lint::explain::rule_markdown(rule);
+        let path = dir.join(&name);
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &text).unwrap();
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == text,
+            "docs/rules/{name} is stale: run `AIMS_LINT_UPDATE_DOCS=1 cargo test --test catalog`"
+        );
+        expected.push(name);
+    }
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        assert!(
+            expected.contains(&name),
+            "docs/rules/{name} belongs to no rule"
+        );
+    }
+}
+
+#[test]
+fn documents_naming_controls_that_do_not_exist_get_the_closest_real_ones() {
+    let settings = Settings::defaults(std::env::temp_dir());
+    let registry = Registry::load(&settings).unwrap();
+    let soa = "controls:\n  - id: A.7.1\n    applicable: true\n  - id: A.5.4\n  - id: A.3.4\n  - id: ORG-1\n";
+    let findings = check_as(
+        &SourceFile::new("soa.yaml", soa.to_string()),
+        "statement-of-applicability",
+        &settings,
+        &registry,
+    );
+    let unknown: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule.id == "unknown-control")
+        .map(|f| {
+            (
+                f.span.start.line,
+                f.span.start.column,
+                f.detail.clone().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:#?}");
+    assert_eq!((unknown[0].0, unknown[0].1), (2, 9));
+    assert!(unknown[0].2.contains("objective") && unknown[0].2.contains("A.7.2"));
+    assert_eq!(unknown[1].0, 5);
+    assert!(
+        unknown[1]
+            .2
+            .contains("A.3.2 (AI roles and responsibilities)")
+    );
+
+    let register = "risks:\n  - id: R1\n    controls: [A.5.4, A.11.2]\n";
+    let findings = check_as(
+        &SourceFile::new("risk-register.yaml", register.to_string()),
+        "risk-register",
+        &settings,
+        &registry,
+    );
+    let f = findings
+        .iter()
+        .find(|f| f.rule.id == "unknown-control")
+        .unwrap();
+    assert_eq!((f.span.start.line, f.span.start.column), (3, 23));
+}
