@@ -44,7 +44,10 @@ pub const BUILTIN: [(&str, &str); 21] = [
         "development-procedure",
         "the process for responsible design and development",
     ),
-    ("event-logging-spec", "what an AI system logs and for how long"),
+    (
+        "event-logging-spec",
+        "what an AI system logs and for how long",
+    ),
     ("impact-assessment", "an AI system impact assessment"),
     (
         "impact-assessment-procedure",
@@ -52,7 +55,10 @@ pub const BUILTIN: [(&str, &str); 21] = [
     ),
     ("incident-plan", "how AI incidents are communicated"),
     ("model-card", "a model card (Hugging Face style or other)"),
-    ("monitoring-plan", "how an AI system is operated and monitored"),
+    (
+        "monitoring-plan",
+        "how an AI system is operated and monitored",
+    ),
     (
         "objectives",
         "AI objectives for responsible development and use",
@@ -114,7 +120,10 @@ pub const CONVENTIONS: [(&str, &[&str]); 21] = [
         "event-logging-spec",
         &["**/*event-logging.*", "**/*event_logging.*"],
     ),
-    ("incident-plan", &["**/incident-plan.*", "**/incident_plan.*"]),
+    (
+        "incident-plan",
+        &["**/incident-plan.*", "**/incident_plan.*"],
+    ),
     (
         "user-information",
         &["**/user-information/**", "**/user_information/**"],

@@ -16,8 +16,8 @@ mod common;
 
 use common::{BIN, Repo, run_in, stderr, stdout};
 
-const GOOD_CARD: &str = "---\nlicense: apache-2.0\npipeline_tag: text-classification\n---\n# Ticket router\n\n## Uses\n\nRouting tickets.\n\n## Out-of-Scope Use\n\nDecisions about people.\n\n## Bias, Risks, and Limitations\n\nWeak on non-English tickets.\n";
-const GOOD_POLICY: &str = "---\nowner: ai-governance-lead\napproved_by: Grace Hopper\napproval_date: 2026-01-15\nversion: \"1.0\"\nscope: all AI systems\nlast_reviewed: 2026-01-15\nreview_interval_months: 12\n---\n# AI policy\n";
+const GOOD_CARD: &str = "---\nlicense: apache-2.0\npipeline_tag: text-classification\naims: {system_id: ticket-router, owner: ml-lead}\n---\n# Ticket router\n\n## Model Description\n\nA DistilBERT classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting tickets.\n\n## Out-of-Scope Use\n\nDecisions about people.\n\n## Bias, Risks, and Limitations\n\nWeak on non-English tickets.\n";
+const GOOD_POLICY: &str = "---\nowner: ai-governance-lead\napproved_by: Grace Hopper\napproval_date: 2026-01-15\nversion: \"1.0\"\nscope: all AI systems\nlast_reviewed: 2026-01-15\nreview_interval_months: 12\nrelated_policies: [{ref: security.md, relation: both, reviewed_on: 2026-01-10}]\n---\n# AI policy\n";
 
 fn clean_repo() -> Repo {
     let repo = Repo::new();
@@ -56,7 +56,7 @@ fn findings_exit_1_unless_below_fail_on() {
     let repo = clean_repo();
     repo.write(
         "datasheets/tickets.md",
-        "---\nprovenance: {source: s, collection_method: m}\n---\n# Tickets\n",
+        "---\nprovenance: {source: s, collection_method: m}\nsplits: [train]\nlast_updated: 2026-01-01\nmaintenance: {retention: two years}\n---\n# Tickets\n",
     );
     let o = repo.run(&["--format", "concise"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));

@@ -44,5 +44,5 @@ fn the_json_report_follows_its_schema() {
         .map(|e| e.to_string())
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(report["summary"]["documents_total"], 6);
+    assert_eq!(report["summary"]["documents_total"], 9);
 }
