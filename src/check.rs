@@ -60,7 +60,13 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
     // Converted once per document, not once per rule.
     let data: Vec<_> = doc.data.iter().map(|i| i.node.to_json()).collect();
     for rule in registry.for_kind(kind) {
-        if let Some(validator) = &rule.schema {
+        let prose = !rule.or_sections.is_empty()
+            && doc.format == Format::Markdown
+            && rule
+                .or_sections
+                .iter()
+                .all(|alternatives| matches!(find_section(doc, alternatives), Some(h) if unfilled(&doc.source, h, &doc.headings).is_none()));
+        if let Some(validator) = rule.schema.as_ref().filter(|_| !prose) {
             for (instance, data) in doc.data.iter().zip(&data) {
                 for error in validator.iter_errors(data) {
                     for l in locate_error(instance, &doc.source, &error) {
@@ -181,12 +187,7 @@ fn check_sections(rule: &Rule, doc: &Document, out: &mut Vec<Finding>) {
         return;
     }
     for alternatives in &rule.sections {
-        let wanted: Vec<String> = alternatives.iter().map(|h| normalize_heading(h)).collect();
-        let found = doc
-            .headings
-            .iter()
-            .find(|h| wanted.contains(&normalize_heading(&h.text)));
-        match found {
+        match find_section(doc, alternatives) {
             None => {
                 // A missing section belongs in the body: point at the document's title, or
                 // at the start of the body when it has no heading at all.
@@ -222,6 +223,14 @@ fn check_sections(rule: &Rule, doc: &Document, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The first heading that is one of `alternatives`.
+fn find_section<'a>(doc: &'a Document, alternatives: &[String]) -> Option<&'a Heading> {
+    let wanted: Vec<String> = alternatives.iter().map(|h| normalize_heading(h)).collect();
+    doc.headings
+        .iter()
+        .find(|h| wanted.contains(&normalize_heading(&h.text)))
 }
 
 /// If the section under `heading` has no content of its own (only white space, HTML comments,

@@ -39,6 +39,17 @@ pub fn rule_markdown(rule: &Rule) -> String {
         }
         s.push('\n');
     }
+    if !rule.or_sections.is_empty() {
+        let _ = writeln!(
+            s,
+            "## Prose instead of fields\n\nIn a Markdown document, these sections, filled, satisfy the rule in place of the fields:\n"
+        );
+        for alternatives in &rule.or_sections {
+            let names: Vec<String> = alternatives.iter().map(|h| format!("\"{h}\"")).collect();
+            let _ = writeln!(s, "- {}", names.join(" or "));
+        }
+        s.push('\n');
+    }
     s.push_str(rule.docs.trim_end());
     s.push('\n');
     s

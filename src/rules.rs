@@ -52,6 +52,7 @@ struct RuleFile {
     docs: String,
     schema: Option<Value>,
     sections: Option<Vec<SectionSpec>>,
+    or_sections: Option<Vec<SectionSpec>>,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +76,9 @@ pub struct Rule {
     pub schema: Option<Validator>,
     /// Required sections; each is a list of alternative headings.
     pub sections: Vec<Vec<String>>,
+    /// Sections that, all present and filled in a Markdown document, stand in for the schema:
+    /// prose in a Hugging Face card is evidence too.
+    pub or_sections: Vec<Vec<String>>,
     /// Where it was loaded from.
     pub origin: String,
 }
@@ -219,15 +223,18 @@ pub fn load_rule(path: &str, text: &str, kinds: &[String]) -> Result<Rule, Box<R
             )
         })?),
     };
-    let sections = file
-        .sections
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| match s {
-            SectionSpec::One(h) => vec![h],
-            SectionSpec::AnyOf(hs) => hs,
-        })
-        .collect();
+    let flatten = |specs: Option<Vec<SectionSpec>>| -> Vec<Vec<String>> {
+        specs
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| match s {
+                SectionSpec::One(h) => vec![h],
+                SectionSpec::AnyOf(hs) => hs,
+            })
+            .collect()
+    };
+    let sections = flatten(file.sections);
+    let or_sections = flatten(file.or_sections);
     Ok(Rule {
         info: Arc::new(RuleInfo {
             id: file.id,
@@ -242,6 +249,7 @@ pub fn load_rule(path: &str, text: &str, kinds: &[String]) -> Result<Rule, Box<R
         applies_to: file.applies_to,
         schema,
         sections,
+        or_sections,
         origin: path.to_string(),
     })
 }
@@ -394,5 +402,14 @@ mod tests {
         let bad = GOOD.replace("{required: [owner]}", "{type: 12}");
         let e = load_rule("x-missing-owner.yaml", &bad, &kinds()).unwrap_err();
         assert!(e.label.contains("does not compile"), "{}", e.label);
+    }
+
+    #[test]
+    fn or_sections_need_a_schema() {
+        let with = format!("{GOOD}or-sections: [Owner]\n");
+        let r = load_rule("x-missing-owner.yaml", &with, &kinds()).unwrap();
+        assert_eq!(r.or_sections, vec![vec!["Owner".to_string()]]);
+        let without = with.replace("schema: {required: [owner]}\n", "sections: [Owner]\n");
+        assert!(load_rule("x-missing-owner.yaml", &without, &kinds()).is_err());
     }
 }
