@@ -39,7 +39,7 @@ pub enum FrontMatterState {
 /// A heading with its section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
-    /// 1 to 6.
+    /// 1 to 6; [`LABEL_LEVEL`] for a paragraph that starts with a bold label.
     pub level: u8,
     /// The heading's text, inline markup removed.
     pub text: String,
@@ -87,13 +87,51 @@ pub fn front_matter(source: &SourceFile) -> FrontMatterState {
     FrontMatterState::Unterminated { open }
 }
 
-/// The headings of the Markdown that starts at byte `body_start` of `source`.
+/// The level given to a bold label that starts a paragraph (`**Out-of-scope use cases:** …`).
+pub const LABEL_LEVEL: u8 = 7;
+
+/// The headings of the Markdown that starts at byte `body_start` of `source`, and the bold
+/// labels that start paragraphs.
 #[must_use]
 pub fn headings(source: &SourceFile, body_start: usize) -> Vec<Heading> {
     let body = &source.text()[body_start..];
     let mut out: Vec<Heading> = Vec::new();
     let mut current: Option<(u8, usize, String)> = None;
+    // A paragraph that starts with bold text ending in a colon (`**License:** MIT`) is a
+    // labelled field, as in the "Model Cards for Model Reporting" layout: a heading of level 7.
+    let mut paragraph_starts = false;
+    let mut label: Option<(usize, usize, String)> = None;
+    let mut label_pending: Option<(usize, usize, String)> = None;
     for (event, range) in Parser::new(body).into_offset_iter() {
+        let starts = std::mem::take(&mut paragraph_starts);
+        if let Some((start, end, text)) = label_pending.take() {
+            let colon_follows = matches!(&event, Event::Text(t) if t.starts_with(':'));
+            if text.trim_end().ends_with(':') || colon_follows {
+                out.push(Heading {
+                    level: LABEL_LEVEL,
+                    text: text.trim().trim_end_matches(':').trim_end().to_string(),
+                    span: source.span_of_bytes(body_start + start, body_start + end),
+                    section: (body_start + end, source.text().len()),
+                });
+            }
+        }
+        match &event {
+            Event::Start(Tag::Paragraph) => paragraph_starts = true,
+            Event::Start(Tag::Strong) if starts => {
+                label = Some((range.start, range.end, String::new()));
+            }
+            Event::End(TagEnd::Strong) => {
+                if let Some((start, _, text)) = label.take() {
+                    label_pending = Some((start, range.end, text));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text)) = label.as_mut() {
+                    text.push_str(t);
+                }
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 current = Some((level_number(level), range.start, String::new()));
@@ -204,5 +242,28 @@ mod tests {
             "b\n\n```\n# not a heading\n```\n"
         );
         assert!(text[hs[0].section.0..hs[0].section.1].contains("## C"));
+    }
+
+    #[test]
+    fn bold_labels_that_start_a_paragraph_are_sections() {
+        let text = "# Card\n\n**License:** MIT\n\n**Out-of-scope use cases**: medical advice.\nMore.\n\nSome **bold:** text.\n\n## Next\n";
+        let src = SourceFile::new("a.md", text.to_string());
+        let hs = headings(&src, 0);
+        let names: Vec<_> = hs.iter().map(|h| (h.level, h.text.as_str())).collect();
+        assert_eq!(
+            names,
+            [
+                (1, "Card"),
+                (7, "License"),
+                (7, "Out-of-scope use cases"),
+                (2, "Next")
+            ]
+        );
+        assert_eq!(
+            &text[hs[1].span.start.byte..hs[1].span.end.byte],
+            "**License:**"
+        );
+        assert_eq!(&text[hs[1].section.0..hs[1].section.1], " MIT\n\n");
+        assert!(text[hs[2].section.0..hs[2].section.1].contains("medical advice"));
     }
 }
