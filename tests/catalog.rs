@@ -404,6 +404,16 @@ fn generated_rule_docs_are_current() {
             "docs/rules/{name} belongs to no rule"
         );
     }
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for rule in registry.rules() {
+        let link = format!("[`{0}`](docs/rules/{0}.md)", rule.info.id);
+        assert!(
+            readme.contains(&link),
+            "the README's catalog does not list {}",
+            rule.info.id
+        );
+    }
 }
 
 #[test]
