@@ -294,12 +294,21 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
 /// `aims-lint explain`.
 pub fn explain(args: &ExplainArgs) -> miette::Result<ExitStatus> {
     let project = Project::load(&[], &args.common)?;
+    // Control ids are written `A.7.5`; accept `a.7.5` too.
     let name = args.name.trim();
+    let upper;
+    let name = match name.strip_prefix("a.") {
+        Some(rest) => {
+            upper = format!("A.{rest}");
+            upper.as_str()
+        }
+        None => name,
+    };
     let text = if let Some(rule) = project.registry.rules().iter().find(|r| r.info.id == name) {
         explain::rule_markdown(rule)
     } else if let Some(text) = explain::control_markdown(name, &project.registry) {
         text
-    } else if name.starts_with("A.") || name.starts_with("a.") {
+    } else if name.starts_with("A.") {
         return Err(miette::miette!(
             help = "run `aims-lint rules` to see every control and its rules",
             "{}",

@@ -38,8 +38,15 @@ pub enum InitError {
         )
     )]
     Exists(Vec<PathBuf>),
+    /// The target exists and is not a directory.
+    #[error("{} is not a directory", .0.display())]
+    #[diagnostic(
+        code(aims_lint::init::not_a_directory),
+        help("name a directory, or one to create")
+    )]
+    NotADirectory(PathBuf),
     /// Writing failed.
-    #[error("cannot write {}: {}", .0.display(), .1)]
+    #[error("cannot write {}", .0.display())]
     #[diagnostic(code(aims_lint::init::io))]
     Io(PathBuf, #[source] std::io::Error),
 }
@@ -61,9 +68,13 @@ fn list(paths: &[PathBuf]) -> String {
 /// written, in order.
 ///
 /// # Errors
-/// [`InitError::Exists`] if any file (or a symlink) is already where one would be written,
-/// before anything is written; [`InitError::Io`] if writing fails.
+/// [`InitError::NotADirectory`] if `dir` is a file; [`InitError::Exists`] if any file (or a
+/// symlink) is already where one would be written, before anything is written;
+/// [`InitError::Io`] if writing fails.
 pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(InitError::NotADirectory(dir.to_path_buf()));
+    }
     let files = files();
     let existing: Vec<PathBuf> = files
         .iter()

@@ -170,6 +170,16 @@ fn init_writes_a_repository_that_checks_clean_and_never_overwrites() {
         "mine\n"
     );
     assert_eq!(std::fs::read_dir(&fresh).unwrap().count(), 1);
+
+    // A file where the directory should be is named as such.
+    std::fs::write(repo.path().join("afile"), "").unwrap();
+    let out = repo.run(&["init", "afile"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("afile is not a directory"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// Remove the key at `pointer` (and its value) from YAML `text`: whole lines where the key
@@ -357,6 +367,9 @@ fn explain_shows_rules_and_controls_and_rejects_unknown_ids() {
         text.contains("`dataset-sheet-missing-provenance`"),
         "{text}"
     );
+
+    let lower = run_in(here, &["explain", "a.7.5"], &[]);
+    assert_eq!(stdout(&lower), text);
 
     let out = run_in(here, &["explain", "A.7.1"], &[("NO_COLOR", "1")]);
     assert_eq!(out.status.code(), Some(2));
