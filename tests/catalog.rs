@@ -474,3 +474,51 @@ fn documents_naming_controls_that_do_not_exist_get_the_closest_real_ones() {
         .unwrap();
     assert_eq!((f.span.start.line, f.span.start.column), (3, 23));
 }
+
+/// Every property path a schema requires or constrains (`items` as `[]`), from `properties`,
+/// `items`, and the branches of `if`/`then`.
+fn schema_paths(schema: &Value, at: &str, out: &mut Vec<String>) {
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (name, p) in props {
+            let here = if at.is_empty() {
+                name.clone()
+            } else {
+                format!("{at}.{name}")
+            };
+            out.push(here.clone());
+            schema_paths(p, &here, out);
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        schema_paths(items, &format!("{at}[]"), out);
+    }
+    for branch in ["then", "else"] {
+        if let Some(b) = schema.get(branch) {
+            schema_paths(b, at, out);
+        }
+    }
+}
+
+#[test]
+fn every_field_a_rule_checks_is_described_by_its_kinds_schema() {
+    for (path, text) in aims_lint::rules::BUILTIN_RULES {
+        let rule = aims_lint::rules::node_of(text).unwrap().to_json();
+        let Some(schema) = rule.get("schema") else {
+            continue;
+        };
+        let mut rule_paths = Vec::new();
+        schema_paths(schema, "", &mut rule_paths);
+        for kind in rule["applies-to"].as_array().unwrap() {
+            let doc_schema = schema_of(kind.as_str().unwrap());
+            let mut described = Vec::new();
+            schema_paths(&doc_schema, "", &mut described);
+            for p in &rule_paths {
+                assert!(
+                    described.contains(p),
+                    "{path}: `{p}` is not in schemas/{}.schema.json",
+                    kind.as_str().unwrap()
+                );
+            }
+        }
+    }
+}
