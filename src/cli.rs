@@ -72,6 +72,14 @@ pub struct CheckArgs {
     /// In `--format concise`, append who last changed the line: `[name <email> commit date]`.
     #[arg(long)]
     pub concise_blame: bool,
+    /// Report only these rules: rule ids, controls (`A.7.5`) or control patterns (`A.7.*`),
+    /// comma-separated. Replaces `select` of aims-lint.toml.
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
+    pub select: Vec<String>,
+    /// Do not report these rules (ids, controls or patterns, comma-separated). Adds to `ignore`
+    /// of aims-lint.toml.
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
+    pub ignore: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonArgs,

@@ -20,6 +20,7 @@ use crate::init;
 use crate::kinds;
 use crate::lint::{self, History, Outcome};
 use crate::parse;
+use crate::policy::Selector;
 use crate::report::{self, Options};
 use crate::rules::Registry;
 
@@ -28,6 +29,8 @@ struct Project {
     root: PathBuf,
     settings: Settings,
     registry: Registry,
+    /// Every rule id: the loaded rules and the checks without a control.
+    known_ids: Vec<String>,
 }
 
 impl Project {
@@ -53,11 +56,59 @@ impl Project {
             None => Settings::defaults(root.clone()),
         };
         let registry = Registry::load(&settings).map_err(|e| miette::Report::new(*e))?;
+        let known_ids: Vec<String> = registry
+            .rules()
+            .iter()
+            .map(|r| r.info.id.clone())
+            .chain(parse::syntax_rules().iter().map(|r| r.id.clone()))
+            .chain([
+                kinds::UNKNOWN_KIND.id.clone(),
+                crate::check::UNKNOWN_CONTROL.id.clone(),
+            ])
+            .collect();
+        let known: Vec<&str> = known_ids.iter().map(String::as_str).collect();
+        settings
+            .check_rule_ids(&known)
+            .map_err(|e| miette::Report::new(*e))?;
         Ok(Self {
             root,
             settings,
             registry,
+            known_ids,
         })
+    }
+
+    /// `--select` replaces the file's `select`; `--ignore` adds to its `ignore`.
+    fn apply_cli_selection(&mut self, select: &[String], ignore: &[String]) -> miette::Result<()> {
+        let known = &self.known_ids;
+        let parse = |list: &[String]| -> miette::Result<Vec<Selector>> {
+            list.iter()
+                .map(|s| {
+                    let selector = Selector::parse(s).map_err(|why| miette::miette!("{why}"))?;
+                    if let Selector::Rule(id) = &selector
+                        && !known.contains(id)
+                    {
+                        let near = controls::closest(id, known.iter().map(String::as_str), 3);
+                        return Err(miette::miette!(
+                            help = format!("did you mean {}?", near.join(", ")),
+                            "no rule has the id `{id}`"
+                        ));
+                    }
+                    Ok(selector)
+                })
+                .collect()
+        };
+        let select = if select.is_empty() {
+            None
+        } else {
+            Some(parse(select)?)
+        };
+        let ignore = parse(ignore)?;
+        if select.is_some() {
+            self.settings.policy.select = select;
+        }
+        self.settings.policy.ignore.extend(ignore);
+        Ok(())
     }
 
     fn lint(&self, paths: &[PathBuf], threads: Option<usize>) -> miette::Result<Outcome> {
@@ -125,7 +176,8 @@ fn emit(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> miette::Result<bool
 
 /// `aims-lint check`.
 pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
-    let project = Project::load(&args.paths, &args.common)?;
+    let mut project = Project::load(&args.paths, &args.common)?;
+    project.apply_cli_selection(&args.select, &args.ignore)?;
     let mut outcome = project.lint(&args.paths, args.common.threads)?;
     if !args.no_blame
         && !outcome.findings.is_empty()

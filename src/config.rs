@@ -1,4 +1,5 @@
-//! `aims-lint.toml`: document globs, extra rule directories and limits.
+//! `aims-lint.toml`: document globs, rule directories, rule selection and severities, per-path
+//! overrides, and limits.
 //!
 //! The file is found by walking up from the first path checked, stopping at the repository
 //! root, or given with `--config`. Unknown keys and bad values are errors that point at the
@@ -12,8 +13,10 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::finding::Severity;
 use crate::kinds;
 use crate::parse::yaml::Limits;
+use crate::policy::{Override, Policy, Selector};
 
 /// The name of the configuration file.
 pub const FILE_NAME: &str = "aims-lint.toml";
@@ -28,6 +31,18 @@ struct ConfigFile {
     rules: RulesTable,
     #[serde(default)]
     limits: LimitsTable,
+    #[serde(default)]
+    overrides: Vec<OverrideTable>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct OverrideTable {
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Severity>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,6 +50,11 @@ struct ConfigFile {
 struct RulesTable {
     #[serde(default)]
     paths: Vec<Spanned<String>>,
+    select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Severity>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,6 +114,9 @@ impl ConfigError {
     }
 }
 
+/// Rule ids named by selectors of the file, with their spans.
+type RuleIdSpans = Vec<(String, std::ops::Range<usize>)>;
+
 /// Resolved settings for a run.
 #[derive(Debug)]
 pub struct Settings {
@@ -112,6 +135,11 @@ pub struct Settings {
     pub max_file_size: u64,
     /// Parser limits.
     pub limits: Limits,
+    /// Which rules report, and how severely.
+    pub policy: Policy,
+    /// The file's text and the spans of the rule ids its selectors name, to check them once the
+    /// rules are loaded.
+    rule_ids: Option<(String, RuleIdSpans)>,
 }
 
 impl Settings {
@@ -129,7 +157,37 @@ impl Settings {
             rule_paths: Vec::new(),
             max_file_size: 1024 * 1024,
             limits: Limits::default(),
+            policy: Policy::default(),
+            rule_ids: None,
         }
+    }
+
+    /// Check that the rule ids the configuration names exist, now that the rules are loaded.
+    ///
+    /// # Errors
+    /// An unknown rule id, pointing at it in the file, with the closest ids.
+    pub fn check_rule_ids(&self, known: &[&str]) -> Result<(), Box<ConfigError>> {
+        let (Some(path), Some((text, ids))) = (&self.file, &self.rule_ids) else {
+            return Ok(());
+        };
+        for (id, span) in ids {
+            if !known.contains(&id.as_str()) {
+                let near = crate::controls::closest(id, known.iter().copied(), 3);
+                let help = if near.is_empty() {
+                    "`aims-lint rules` lists the rule ids".to_string()
+                } else {
+                    format!("did you mean {}?", near.join(", "))
+                };
+                return Err(ConfigError::at(
+                    path,
+                    text,
+                    span.clone(),
+                    format!("no rule has the id `{id}`"),
+                    Some(help),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Every document kind: the built-in ones and those `[documents]` adds.
@@ -178,7 +236,7 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
             &text,
             span,
             e.message().to_string(),
-            Some("the keys are `[documents]`, `[rules] paths` and `[limits]` (`max-file-size`, `max-depth`, `max-alias-nodes`); see docs/configuration.md".to_string()),
+            Some("the tables are `[documents]`, `[rules]` (`paths`, `select`, `ignore`, `severity`), `[[overrides]]` (`paths`, `ignore`, `severity`) and `[limits]` (`max-file-size`, `max-depth`, `max-alias-nodes`); see docs/reference.md".to_string()),
         )
     })?;
     let base = path
@@ -217,7 +275,7 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
         }
         settings.documents.push((name.clone(), texts, set));
     }
-    for p in file.rules.paths {
+    for p in &file.rules.paths {
         let dir = base.join(p.get_ref());
         if !dir.is_dir() {
             return Err(ConfigError::at(
@@ -230,6 +288,9 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
         }
         settings.rule_paths.push(dir);
     }
+    let (policy, ids) = load_policy(path, &text, &file.rules, file.overrides)?;
+    settings.policy = policy;
+    settings.rule_ids = Some((text.clone(), ids));
     if let Some(n) = file.limits.max_file_size {
         settings.max_file_size = n;
     }
@@ -240,6 +301,79 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
         settings.limits.max_alias_nodes = n;
     }
     Ok(settings)
+}
+
+/// `select`, `ignore`, `severity` and `[[overrides]]`, and the rule ids they name.
+fn load_policy(
+    path: &Path,
+    text: &str,
+    rules: &RulesTable,
+    overrides: Vec<OverrideTable>,
+) -> Result<(Policy, RuleIdSpans), Box<ConfigError>> {
+    let mut policy = Policy::default();
+    let mut ids = Vec::new();
+    let mut selectors = |list: &[Spanned<String>]| -> Result<Vec<Selector>, Box<ConfigError>> {
+        list.iter()
+            .map(|entry| selector(path, text, entry.get_ref(), entry.span(), &mut ids))
+            .collect()
+    };
+    policy.select = rules.select.as_deref().map(&mut selectors).transpose()?;
+    policy.ignore = selectors(&rules.ignore)?;
+    let severities = |map: &BTreeMap<Spanned<String>, Severity>, ids: &mut Vec<_>| {
+        map.iter()
+            .map(|(k, sev)| Ok((selector(path, text, k.get_ref(), k.span(), ids)?, *sev)))
+            .collect::<Result<Vec<_>, Box<ConfigError>>>()
+    };
+    policy.severity = severities(&rules.severity, &mut ids)?;
+    for o in overrides {
+        let mut builder = GlobSetBuilder::new();
+        for glob in &o.paths {
+            builder.add(compile_glob(glob.get_ref()).map_err(|e| {
+                ConfigError::at(path, text, glob.span(), e.kind().to_string(), None)
+            })?);
+        }
+        let paths = builder
+            .build()
+            .map_err(|e| ConfigError::plain(format!("{}: {e}", path.display())))?;
+        let ignore = o
+            .ignore
+            .iter()
+            .map(|e| selector(path, text, e.get_ref(), e.span(), &mut ids))
+            .collect::<Result<_, _>>()?;
+        let severity = severities(&o.severity, &mut ids)?;
+        policy.overrides.push(Override {
+            paths,
+            ignore,
+            severity,
+        });
+    }
+    Ok((policy, ids))
+}
+
+/// Parse a selector of the file, noting rule ids with their span for [`Settings::check_rule_ids`].
+fn selector(
+    path: &Path,
+    text: &str,
+    entry: &str,
+    span: std::ops::Range<usize>,
+    ids: &mut Vec<(String, std::ops::Range<usize>)>,
+) -> Result<Selector, Box<ConfigError>> {
+    let s = Selector::parse(entry).map_err(|why| {
+        ConfigError::at(
+            path,
+            text,
+            span.clone(),
+            why,
+            Some(
+                "a selector is a rule id, a control (`A.7.5`) or a control pattern (`A.7.*`)"
+                    .to_string(),
+            ),
+        )
+    })?;
+    if let Selector::Rule(id) = &s {
+        ids.push((id.clone(), span));
+    }
+    Ok(s)
 }
 
 /// Compile a path glob the way every glob in aims-lint is compiled: `*` does not cross `/`,

@@ -16,6 +16,7 @@ pub mod init;
 pub mod kinds;
 pub mod lint;
 pub mod parse;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -116,6 +116,15 @@ fn process(c: &Candidate, settings: &Settings, registry: &Registry, base: &Path)
         }
         Classified::Kind(kind, reason) => {
             findings.extend(check(&doc, &kind, registry));
+            findings.retain_mut(
+                |f| match settings.policy.apply(rel_to_base.as_deref(), &f.rule) {
+                    Some(severity) => {
+                        f.severity = severity;
+                        true
+                    }
+                    None => false,
+                },
+            );
             FileResult::Checked(
                 Checked {
                     rel: c.rel.clone(),

@@ -1,0 +1,155 @@
+//! Rule selection, severities and per-path overrides from aims-lint.toml and the command line,
+//! end to end on git repositories in temporary folders.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stderr,
+    reason = "a test fails by panicking"
+)]
+
+mod common;
+
+use serde_json::Value;
+
+use common::{Repo, stderr};
+
+/// A card with every section; it lacks `license` (A.8.2, error) and the `aims` block (A.4.2,
+/// warning).
+const CARD: &str = "---\npipeline_tag: text-classification\ndatasets: [tickets]\n---\n# Router\n\n## Model Description\n\nA classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting.\n\n## Out-of-Scope Use\n\nPeople.\n\n## Bias, Risks, and Limitations\n\nEnglish only.\n\n## Evaluation\n\nAccuracy 0.9.\n\n## Model Card Contact\n\nml@example.org\n";
+
+fn repo(config: &str) -> Repo {
+    let repo = Repo::new();
+    repo.write("model-cards/router.md", CARD)
+        .write("vendor/model-cards/ext.md", CARD)
+        .write("aims-lint.toml", config);
+    repo.commit();
+    repo
+}
+
+/// `(path, rule, severity)` of every finding, and the exit status.
+fn findings(repo: &Repo, extra: &[&str]) -> (Vec<(String, String, String)>, Option<i32>) {
+    let mut args = vec!["check", "--format", "json", "--no-blame"];
+    args.extend_from_slice(extra);
+    let out = repo.run(&args);
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("no JSON: {}", stderr(&out)));
+    let list = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (list, out.status.code())
+}
+
+fn f(path: &str, rule: &str, severity: &str) -> (String, String, String) {
+    (path.into(), rule.into(), severity.into())
+}
+
+const LICENSE: &str = "model-card-missing-license";
+const LINK: &str = "model-card-not-linked-to-system";
+const ROUTER: &str = "model-cards/router.md";
+const EXT: &str = "vendor/model-cards/ext.md";
+
+#[test]
+fn without_selection_every_rule_reports() {
+    let (list, code) = findings(&repo(""), &[]);
+    assert_eq!(
+        list,
+        [
+            f(ROUTER, LICENSE, "error"),
+            f(ROUTER, LINK, "warning"),
+            f(EXT, LICENSE, "error"),
+            f(EXT, LINK, "warning"),
+        ]
+    );
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn ignore_by_control_and_severity_by_rule_id() {
+    let config = "[rules]\nignore = [\"A.4.2\"]\n\n[rules.severity]\n\"model-card-missing-license\" = \"warning\"\n\"A.8.*\" = \"info\"\n";
+    let (list, code) = findings(&repo(config), &[]);
+    assert_eq!(
+        list,
+        [f(ROUTER, LICENSE, "warning"), f(EXT, LICENSE, "warning")]
+    );
+    assert_eq!(code, Some(0), "warnings do not fail with --fail-on error");
+}
+
+#[test]
+fn select_by_pattern_and_overrides_per_path() {
+    let config = "[rules]\nselect = [\"A.4.*\", \"A.8.2\"]\n\n[[overrides]]\npaths = [\"vendor/**\"]\nignore = [\"A.4.2\"]\nseverity = { \"model-card-missing-license\" = \"warning\" }\n";
+    let (list, _) = findings(&repo(config), &[]);
+    assert_eq!(
+        list,
+        [
+            f(ROUTER, LICENSE, "error"),
+            f(ROUTER, LINK, "warning"),
+            f(EXT, LICENSE, "warning"),
+        ]
+    );
+    let (list, _) = findings(&repo("[rules]\nselect = [\"A.4.*\"]\n"), &[]);
+    assert_eq!(list, [f(ROUTER, LINK, "warning"), f(EXT, LINK, "warning")]);
+}
+
+#[test]
+fn the_command_line_replaces_select_and_adds_to_ignore() {
+    let repo = repo("[rules]\nselect = [\"A.4.*\"]\nignore = [\"model-card-missing-license\"]\n");
+    let (list, _) = findings(&repo, &["--select", "A.8.2,A.4.2"]);
+    assert_eq!(list, [f(ROUTER, LINK, "warning"), f(EXT, LINK, "warning")]);
+    let (list, code) = findings(&repo, &["--select", "A.*", "--ignore", LINK]);
+    assert_eq!(list, []);
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn selectors_that_name_nothing_are_errors_at_their_line() {
+    let cases = [
+        (
+            "[rules]\nignore = [\"A.7.1\"]\n",
+            "A.7.3 (Acquisition of data)",
+            "aims-lint.toml:2:",
+        ),
+        (
+            "[rules]\nselect = [\"model-card-missing-licence\"]\n",
+            "did you mean model-card-missing-license",
+            "aims-lint.toml:2:",
+        ),
+        (
+            "[rules]\n\n[[overrides]]\npaths = [\"x/**\"]\nignore = [\"A.11.*\"]\n",
+            "matches no ISO/IEC 42001 Annex A control",
+            "aims-lint.toml:5:",
+        ),
+        (
+            "[[overrides]]\npaths = [\"x/**\"]\nselect = [\"A.2.2\"]\n",
+            "unknown field `select`",
+            "aims-lint.toml:3:",
+        ),
+    ];
+    for (config, message, place) in cases {
+        let repo = repo(config);
+        let out = repo.run(&["check", "--no-blame"]);
+        assert_eq!(out.status.code(), Some(2), "{config}");
+        let err = stderr(&out);
+        assert!(err.contains(message), "{config}: {err}");
+        assert!(err.contains(place), "{config}: {err}");
+    }
+    let repo = repo("");
+    let out = repo.run(&["check", "--ignore", "A.3.4"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean A.3.2"),
+        "{}",
+        stderr(&out)
+    );
+    let out = repo.run(&["check", "--select", "model-card-missing-licence"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did you mean model-card-missing-license"));
+}
