@@ -200,7 +200,7 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
             100
         },
     };
-    if !emit(|out| report::write(out, &outcome, args.format, &options))? {
+    if !emit(|out| report::write(out, &outcome, args.format, &options, &project.registry))? {
         return Ok(ExitStatus::Success);
     }
     print_errors(&outcome.errors);

@@ -43,16 +43,16 @@ fn load(path: &Path, rule_dir: &Path) -> std::sync::Arc<SourceFile> {
     SourceFile::new(name, text)
 }
 
-fn render(outcome: &Outcome) -> String {
+fn render(outcome: &Outcome, registry: &Registry) -> String {
     let mut out = Vec::new();
     let opts = Options {
         color: false,
         width: 80,
         concise_blame: false,
     };
-    report::write(&mut out, outcome, report::Format::Human, &opts).unwrap();
+    report::write(&mut out, outcome, report::Format::Human, &opts, registry).unwrap();
     out.extend_from_slice(b"---- concise ----\n");
-    report::write(&mut out, outcome, report::Format::Concise, &opts).unwrap();
+    report::write(&mut out, outcome, report::Format::Concise, &opts, registry).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -112,7 +112,7 @@ fn every_rule_passes_its_pass_fixtures_and_fails_its_fail_fixtures() {
             s.set_snapshot_path(dir.join("snapshots"));
             s.set_prepend_module_to_snapshot(false);
             s.set_omit_expression(true);
-            s.bind(|| insta::assert_snapshot!(name, render(&outcome)));
+            s.bind(|| insta::assert_snapshot!(name, render(&outcome, &registry)));
         }
     }
 }

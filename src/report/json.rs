@@ -1,5 +1,5 @@
-//! The JSON format: one object with `findings` and `summary`. Documented in
-//! docs/json-format.md; fields are only ever added, never renamed or removed.
+//! The JSON format: one object with `findings` and `summary`. Its schema is
+//! schemas/report.schema.json; fields are only ever added, never renamed or removed.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -4,12 +4,14 @@
 mod concise;
 mod human;
 mod json;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::finding::Severity;
 use crate::lint::Outcome;
+use crate::rules::Registry;
 
 pub use human::Options;
 
@@ -21,21 +23,25 @@ pub enum Format {
     Human,
     /// One line per finding: `path:line:col: severity[rule-id] message (detail)`.
     Concise,
-    /// One JSON object with `findings` and `summary` (see docs/json-format.md).
+    /// One JSON object with `findings` and `summary` (see schemas/report.schema.json).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
-/// Write `outcome` to `out` in `format`.
+/// Write `outcome` to `out` in `format`; `registry` describes the rules (SARIF lists them all).
 pub fn write(
     out: &mut dyn Write,
     outcome: &Outcome,
     format: Format,
     options: &Options,
+    registry: &Registry,
 ) -> io::Result<()> {
     match format {
         Format::Human => human::write(out, outcome, options),
         Format::Concise => concise::write(out, outcome, options.concise_blame),
         Format::Json => json::write(out, outcome),
+        Format::Sarif => sarif::write(out, outcome, registry),
     }
 }
 

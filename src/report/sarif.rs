@@ -1,0 +1,148 @@
+//! SARIF 2.1.0, as GitHub code scanning ingests it: every rule in `tool.driver.rules` (short
+//! and full description, help as text and Markdown, default level), results with `ruleIndex`,
+//! a region with start and end line and column, `partialFingerprints` that survive unrelated
+//! edits, and blame in `properties`.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use crate::finding::{Finding, RuleInfo, Severity};
+use crate::lint::Outcome;
+use crate::rules::Registry;
+
+/// The key of our fingerprint in `partialFingerprints`; the version changes if its recipe does.
+pub const FINGERPRINT_KEY: &str = "aimsLint/v1";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A fingerprint of a finding that does not move with line numbers: rule, path, and the JSON
+/// pointer of the value (or, for section and syntax findings, the detail). FNV-1a, 64 bits.
+#[must_use]
+pub fn fingerprint(f: &Finding) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let place = f.pointer.as_deref().or(f.detail.as_deref()).unwrap_or("");
+    for part in [f.rule.id.as_str(), f.path(), place] {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// `model-card-missing-license` → `ModelCardMissingLicense`: SARIF wants a readable `name`
+/// that differs from the `id`.
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn rule_descriptor(info: &RuleInfo, title: &str, docs: Option<&str>) -> Value {
+    let mut tags = vec!["iso-42001".to_string()];
+    if let Some(c) = &info.control {
+        tags.push(format!("ISO/IEC 42001 {c}"));
+    }
+    let markdown = match docs {
+        Some(d) => format!("{}\n\n{}", info.help.trim(), d.trim()),
+        None => info.help.trim().to_string(),
+    };
+    json!({
+        "id": info.id,
+        "name": pascal_case(&info.id),
+        "shortDescription": { "text": title },
+        "fullDescription": { "text": info.message },
+        "help": { "text": info.help.trim(), "markdown": markdown },
+        "defaultConfiguration": { "level": level(info.severity) },
+        "properties": { "control": info.control, "tags": tags },
+    })
+}
+
+/// Write `outcome` as one SARIF log with one run.
+pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, registry: &Registry) -> io::Result<()> {
+    let mut ids: Vec<&str> = Vec::new();
+    let mut rules: Vec<Value> = Vec::new();
+    for r in registry.rules() {
+        ids.push(&r.info.id);
+        rules.push(rule_descriptor(&r.info, &r.title, Some(&r.docs)));
+    }
+    let unknown: [&RuleInfo; 2] = [&crate::kinds::UNKNOWN_KIND, &crate::check::UNKNOWN_CONTROL];
+    for info in crate::parse::syntax_rules()
+        .into_iter()
+        .map(|r| &**r)
+        .chain(unknown)
+    {
+        ids.push(&info.id);
+        rules.push(rule_descriptor(info, &info.message, None));
+    }
+    let results: Vec<Value> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let text = match &f.detail {
+                Some(d) => format!("{} ({d})", f.message),
+                None => f.message.clone(),
+            };
+            let mut result = json!({
+                "ruleId": f.rule.id,
+                "level": level(f.severity),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": f.path() },
+                        "region": {
+                            "startLine": f.span.start.line,
+                            "startColumn": f.span.start.column,
+                            "endLine": f.span.end.line,
+                            // An empty region on one line is widened to one character.
+                            "endColumn": if f.span.end.line == f.span.start.line {
+                                f.span.end.column.max(f.span.start.column + 1)
+                            } else {
+                                f.span.end.column
+                            },
+                        },
+                    },
+                }],
+                "partialFingerprints": { FINGERPRINT_KEY: fingerprint(f) },
+                "properties": {
+                    "control": f.rule.control,
+                    "pointer": f.pointer,
+                    "blame": f.blame.as_deref(),
+                },
+            });
+            if let Some(i) = ids.iter().position(|id| *id == f.rule.id) {
+                result["ruleIndex"] = json!(i);
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "aims-lint",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                },
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
