@@ -174,6 +174,17 @@ fn emit(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> miette::Result<bool
     }
 }
 
+/// `https://github.com/<owner>/<repo>/blob/<sha>` inside GitHub Actions.
+fn github_link_base() -> Option<String> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
+}
+
 /// `aims-lint check`.
 pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
     let mut project = Project::load(&args.paths, &args.common)?;
@@ -193,6 +204,7 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
     let tty = io::stdout().is_terminal();
     let options = Options {
         concise_blame: args.concise_blame,
+        link_base: github_link_base(),
         color: use_color(args.common.color, tty),
         width: if tty {
             terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0))

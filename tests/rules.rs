@@ -49,6 +49,7 @@ fn render(outcome: &Outcome, registry: &Registry) -> String {
         color: false,
         width: 80,
         concise_blame: false,
+        link_base: None,
     };
     report::write(&mut out, outcome, report::Format::Human, &opts, registry).unwrap();
     out.extend_from_slice(b"---- concise ----\n");

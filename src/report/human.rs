@@ -12,8 +12,8 @@ use crate::lint::{History, Outcome};
 /// Said when blame ran in a shallow clone.
 pub(super) const TRUNCATED: &str = "note: this is a shallow clone, so blame stops at its oldest commits; for exact authors fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` with actions/checkout)";
 
-/// How reports look: colour and width for `human`, blame for `concise`.
-#[derive(Clone, Copy, Debug)]
+/// How reports look: colour and width for `human`, blame for `concise`, links for `markdown`.
+#[derive(Clone, Debug)]
 pub struct Options {
     /// Use colour (and terminal hyperlinks).
     pub color: bool,
@@ -21,6 +21,8 @@ pub struct Options {
     pub width: usize,
     /// Append blame to `concise` lines.
     pub concise_blame: bool,
+    /// Where files are browsed, `<base>/<path>#L<line>`, for `markdown` links.
+    pub link_base: Option<String>,
 }
 
 impl Default for Options {
@@ -29,6 +31,7 @@ impl Default for Options {
             color: false,
             width: 80,
             concise_blame: false,
+            link_base: None,
         }
     }
 }

@@ -2,8 +2,10 @@
 //! that print.
 
 mod concise;
+pub mod github;
 mod human;
 mod json;
+mod markdown;
 pub mod sarif;
 
 use std::collections::BTreeMap;
@@ -27,6 +29,10 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request, most severe first.
+    Github,
+    /// A Markdown summary for `$GITHUB_STEP_SUMMARY`: counts per control, a table of findings.
+    Markdown,
 }
 
 /// Write `outcome` to `out` in `format`; `registry` describes the rules (SARIF lists them all).
@@ -42,6 +48,8 @@ pub fn write(
         Format::Concise => concise::write(out, outcome, options.concise_blame),
         Format::Json => json::write(out, outcome),
         Format::Sarif => sarif::write(out, outcome, registry),
+        Format::Github => github::write(out, outcome),
+        Format::Markdown => markdown::write(out, outcome, options.link_base.as_deref()),
     }
 }
 

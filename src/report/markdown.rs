@@ -1,0 +1,128 @@
+//! A Markdown summary for `$GITHUB_STEP_SUMMARY`: counts per control and severity, then a table
+//! of findings with links to the lines and who last changed them.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use super::github::{SHOWN_PER_LEVEL, ordered};
+use super::{Counts, plural};
+use crate::controls;
+use crate::finding::Severity;
+use crate::lint::Outcome;
+
+/// Findings listed in the table; the rest are counted.
+const TABLE_ROWS: usize = 200;
+
+/// Table cells: no line breaks, and `|` escaped.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// `link_base`: where a path's blob is, e.g. `https://github.com/o/r/blob/<sha>`; from the
+/// GitHub environment when it is there.
+pub(super) fn write(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    link_base: Option<&str>,
+) -> io::Result<()> {
+    let counts = Counts::of(outcome);
+    let [errors, warnings, infos] =
+        [Severity::Error, Severity::Warning, Severity::Info].map(|s| counts.of_severity(s));
+    let total = outcome.findings.len();
+    if total == 0 {
+        return writeln!(
+            out,
+            "## aims-lint: no findings\n\n{} checked.",
+            plural(outcome.documents.len(), "document")
+        );
+    }
+    writeln!(
+        out,
+        "## aims-lint: {} ({} errors, {} warnings, {} infos) in {}\n",
+        plural(total, "finding"),
+        errors,
+        warnings,
+        infos,
+        plural(outcome.documents.len(), "document")
+    )?;
+    let hidden: Vec<String> = [(errors, "error"), (warnings, "warning"), (infos, "notice")]
+        .iter()
+        .filter(|(n, _)| *n > SHOWN_PER_LEVEL)
+        .map(|(n, w)| format!("{} {w}s", n - SHOWN_PER_LEVEL))
+        .collect();
+    if !hidden.is_empty() {
+        writeln!(
+            out,
+            "> GitHub shows {SHOWN_PER_LEVEL} annotations of each level per step: {} are only in this summary.\n",
+            hidden.join(" and ")
+        )?;
+    }
+    let mut per_control: BTreeMap<(Vec<u32>, String), [usize; 3]> = BTreeMap::new();
+    for f in &outcome.findings {
+        let control = f.rule.control.clone().unwrap_or_default();
+        let order: Vec<u32> = control
+            .trim_start_matches("A.")
+            .split('.')
+            .map(|n| n.parse().unwrap_or(u32::MAX))
+            .collect();
+        let slot = match f.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        };
+        per_control.entry((order, control)).or_default()[slot] += 1;
+    }
+    writeln!(
+        out,
+        "| Control | Errors | Warnings | Infos |\n|---|---:|---:|---:|"
+    )?;
+    for ((_, control), [e, w, i]) in &per_control {
+        let name = if control.is_empty() {
+            "(syntax and other checks)".to_string()
+        } else {
+            format!("{control} {}", controls::title(control).unwrap_or_default())
+        };
+        writeln!(out, "| {} | {e} | {w} | {i} |", cell(&name))?;
+    }
+    writeln!(
+        out,
+        "\n| Severity | Rule | Location | Finding | Last changed by |\n|---|---|---|---|---|"
+    )?;
+    let findings = ordered(outcome);
+    for f in findings.iter().take(TABLE_ROWS) {
+        let place = format!("{}:{}", f.path(), f.span.start.line);
+        let location = match link_base {
+            Some(base) => format!("[{place}]({base}/{}#L{})", f.path(), f.span.start.line),
+            None => format!("`{place}`"),
+        };
+        let text = match &f.detail {
+            Some(d) => format!("{} ({d})", f.message),
+            None => f.message.clone(),
+        };
+        let who = f.blame.as_ref().map_or_else(String::new, |b| {
+            match (&b.author_name, &b.commit, &b.author_time) {
+                (Some(n), Some(c), Some(t)) => {
+                    format!("{n}, {} on {}", &c[..c.len().min(7)], &t[..t.len().min(10)])
+                }
+                _ => b.describe(),
+            }
+        });
+        writeln!(
+            out,
+            "| {} | `{}` | {} | {} | {} |",
+            f.severity,
+            f.rule.id,
+            location,
+            cell(&text),
+            cell(&who)
+        )?;
+    }
+    if findings.len() > TABLE_ROWS {
+        writeln!(
+            out,
+            "\n{} more; run `aims-lint check` for all.",
+            plural(findings.len() - TABLE_ROWS, "finding")
+        )?;
+    }
+    Ok(())
+}
