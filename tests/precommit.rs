@@ -1,0 +1,90 @@
+//! The pre-commit hook of `.pre-commit-hooks.yaml`, run by the real `pre-commit try-repo` on a
+//! git repository made here: one commit passes, the next one fails. pre-commit builds the hook
+//! with `cargo install`; the build goes to `target/pre-commit` (unoptimised, to keep CI quick)
+//! and is reused by later runs. `.ci/run` installs pre-commit from `PyPI` and sets
+//! `AIMS_LINT_PRE_COMMIT`; without it the test skips and says so.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stderr,
+    reason = "a test fails by panicking"
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::Repo;
+
+const GOOD: &str = "---\nlicense: apache-2.0\ndatasets: [tickets]\naims: {system_id: router, owner: ml-lead}\n---\n# Router\n\n## Model Description\n\nA classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting.\n\n## Out-of-Scope Use\n\nPeople.\n\n## Bias, Risks, and Limitations\n\nEnglish only.\n\n## Evaluation\n\nAccuracy 0.9.\n\n## Model Card Contact\n\nml@example.org\n";
+
+fn pre_commit() -> Option<PathBuf> {
+    match std::env::var_os("AIMS_LINT_PRE_COMMIT") {
+        Some(p) => Some(PathBuf::from(p)),
+        None if std::env::var_os("AIMS_LINT_REQUIRE_PEERS").is_some() => {
+            panic!("AIMS_LINT_PRE_COMMIT is not set, and AIMS_LINT_REQUIRE_PEERS is")
+        }
+        None => {
+            eprintln!("AIMS_LINT_PRE_COMMIT is not set: skipped (.ci/run sets it)");
+            None
+        }
+    }
+}
+
+fn try_repo(tool: &Path, repo: &Repo, home: &Path) -> Output {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Command::new(tool)
+        .args(["try-repo"])
+        .arg(crate_dir)
+        .arg("aims-lint")
+        .current_dir(repo.path())
+        .env("PRE_COMMIT_HOME", home)
+        .env("CARGO_TARGET_DIR", crate_dir.join("target/pre-commit"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_hook_passes_a_good_commit_and_fails_a_bad_one() {
+    let Some(tool) = pre_commit() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let repo = Repo::new();
+    repo.write("model-cards/router.md", GOOD)
+        .write("README.md", "# Governance\n")
+        .write("notes.txt", "not checked\n");
+    repo.git(&["add", "-A"]);
+    let out = try_repo(&tool, &repo, home.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("aims-lint (ISO/IEC 42001 evidence)") && text.contains("Passed"),
+        "{text}"
+    );
+    repo.commit();
+
+    repo.write(
+        "model-cards/router.md",
+        GOOD.replace("license: apache-2.0\n", ""),
+    );
+    repo.git(&["add", "-A"]);
+    let out = try_repo(&tool, &repo, home.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("Failed"), "{text}");
+    assert!(
+        text.contains("model-card-missing-license (A.8.2)"),
+        "{text}"
+    );
+    assert!(text.contains("model-cards/router.md:1:1"), "{text}");
+}
