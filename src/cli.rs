@@ -18,6 +18,7 @@ Examples:
   aims-lint explain model-card-missing-license
                                      what a rule checks, why, and how to fix it
   aims-lint init governance/         write a starter repository that checks clean
+  aims-lint baseline                 record today's findings; then `check --baseline aims-lint-baseline.json`
 
 Exit status: 0 no finding at or above --fail-on, 1 there is one, 2 usage, configuration or I/O error.
 Configuration: aims-lint.toml, found next to the checked path or in a parent up to the git root.";
@@ -49,6 +50,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain a rule (what it checks, why, how to fix it) or an Annex A control.
     Explain(ExplainArgs),
+    /// Record the current findings in a baseline file, so that `check --baseline FILE` reports
+    /// only new ones. Writes only that file.
+    Baseline(BaselineArgs),
     /// Write a starter governance repository: one document of each kind, filled with example
     /// content, and an aims-lint.toml. Never overwrites a file.
     Init(InitArgs),
@@ -80,6 +84,9 @@ pub struct CheckArgs {
     /// of aims-lint.toml.
     #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
     pub ignore: Vec<String>,
+    /// Report only findings that this baseline file (from `aims-lint baseline`) does not record.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonArgs,
@@ -119,6 +126,25 @@ pub struct ExplainArgs {
     /// A rule id (`model-card-missing-license`) or an Annex A control id (`A.7.5`).
     #[arg(value_name = "RULE|CONTROL")]
     pub name: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: CommonArgs,
+}
+
+/// Options of `baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Files or directories to check, as for `check`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The baseline file to write.
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        default_value = "aims-lint-baseline.json"
+    )]
+    pub output: PathBuf,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonArgs,

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use miette::IntoDiagnostic;
 
 use crate::ExitStatus;
+use crate::baseline::Baseline;
 use crate::blame::Blamer;
 use crate::cli::{
-    CheckArgs, ColorChoice, CommonArgs, ExplainArgs, FailOn, FilesArgs, InitArgs, ListFormat,
-    RulesArgs,
+    BaselineArgs, CheckArgs, ColorChoice, CommonArgs, ExplainArgs, FailOn, FilesArgs, InitArgs,
+    ListFormat, RulesArgs,
 };
 use crate::config::{self, Settings};
 use crate::controls;
@@ -190,6 +191,10 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
     let mut project = Project::load(&args.paths, &args.common)?;
     project.apply_cli_selection(&args.select, &args.ignore)?;
     let mut outcome = project.lint(&args.paths, args.common.threads)?;
+    if let Some(file) = &args.baseline {
+        let baseline = Baseline::read(file).map_err(|e| miette::miette!("{e}"))?;
+        outcome.baselined = baseline.filter(&mut outcome.findings);
+    }
     if !args.no_blame
         && !outcome.findings.is_empty()
         && let Some(blamer) = Blamer::open(&project.root)
@@ -392,6 +397,31 @@ pub fn explain(args: &ExplainArgs) -> miette::Result<ExitStatus> {
         ));
     };
     emit(|out| out.write_all(text.as_bytes()))?;
+    Ok(ExitStatus::Success)
+}
+
+/// `aims-lint baseline`.
+pub fn baseline(args: &BaselineArgs) -> miette::Result<ExitStatus> {
+    let project = Project::load(&args.paths, &args.common)?;
+    let outcome = project.lint(&args.paths, args.common.threads)?;
+    print_errors(&outcome.errors);
+    if !outcome.errors.is_empty() {
+        return Ok(ExitStatus::Error);
+    }
+    let baseline = Baseline::of(&outcome.findings);
+    let mut text = serde_json::to_string_pretty(&baseline).into_diagnostic()?;
+    text.push('\n');
+    std::fs::write(&args.output, text)
+        .map_err(|e| miette::miette!("cannot write {}: {e}", args.output.display()))?;
+    emit(|out| {
+        writeln!(
+            out,
+            "wrote {} findings to {}; `aims-lint check --baseline {}` reports only new ones",
+            baseline.findings.len(),
+            args.output.display(),
+            args.output.display()
+        )
+    })?;
     Ok(ExitStatus::Success)
 }
 

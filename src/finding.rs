@@ -90,6 +90,26 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// An identity that does not move with line numbers: rule, path, and the JSON pointer of the
+    /// value (or, for section and syntax findings, the detail). FNV-1a, 64 bits, in hex. SARIF
+    /// `partialFingerprints` and baselines use it.
+    #[must_use]
+    pub fn fingerprint(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let place = self
+            .pointer
+            .as_deref()
+            .or(self.detail.as_deref())
+            .unwrap_or("");
+        for part in [self.rule.id.as_str(), self.path(), place] {
+            for byte in part.bytes().chain([0]) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+
     /// A finding of `rule` at `span` with the rule's own message and severity.
     #[must_use]
     pub fn new(rule: &Arc<RuleInfo>, source: &Arc<SourceFile>, span: Span) -> Self {

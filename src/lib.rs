@@ -3,6 +3,7 @@
 //!
 //! Data flows one way: discover → parse → classify → check (in parallel) → sort → report.
 
+pub mod baseline;
 pub mod blame;
 pub mod check;
 pub mod cli;
@@ -42,5 +43,6 @@ pub fn run(cli: &cli::Cli) -> miette::Result<ExitStatus> {
         Some(cli::Command::Rules(args)) => commands::rules(args),
         Some(cli::Command::Explain(args)) => commands::explain(args),
         Some(cli::Command::Init(args)) => commands::init(args),
+        Some(cli::Command::Baseline(args)) => commands::baseline(args),
     }
 }

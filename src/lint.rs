@@ -40,6 +40,8 @@ pub struct Outcome {
     pub errors: Vec<String>,
     /// Whether findings carry blame, and from how much history.
     pub history: History,
+    /// Findings left out because the baseline records them.
+    pub baselined: usize,
 }
 
 /// How much git history the blame of the findings saw.

@@ -100,7 +100,8 @@ fn json_format() {
             "documents_total": 2,
             "findings": {"error": 1, "warning": 0, "info": 0},
             "skipped": 1,
-            "history": "complete"
+            "history": "complete",
+            "baselined": 0
         })
     );
 }

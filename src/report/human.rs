@@ -144,6 +144,13 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> i
             plural(docs, "document")
         )
     };
+    if outcome.baselined > 0 {
+        let _ = write!(
+            line,
+            "; {} in the baseline not shown",
+            plural(outcome.baselined, "finding")
+        );
+    }
     if !outcome.skipped.is_empty() {
         let _ = write!(
             line,

@@ -59,6 +59,7 @@ struct Summary<'a> {
     findings: BTreeMap<&'static str, usize>,
     skipped: usize,
     history: Option<&'static str>,
+    baselined: usize,
 }
 
 pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
@@ -93,6 +94,7 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
                 .map(|(s, n)| (s.as_str(), *n))
                 .collect(),
             skipped: outcome.skipped.len(),
+            baselined: outcome.baselined,
             history: match outcome.history {
                 History::None => None,
                 History::Complete => Some("complete"),

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::finding::{Finding, RuleInfo, Severity};
+use crate::finding::{RuleInfo, Severity};
 use crate::lint::Outcome;
 use crate::rules::Registry;
 
@@ -20,21 +20,6 @@ fn level(s: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Info => "note",
     }
-}
-
-/// A fingerprint of a finding that does not move with line numbers: rule, path, and the JSON
-/// pointer of the value (or, for section and syntax findings, the detail). FNV-1a, 64 bits.
-#[must_use]
-pub fn fingerprint(f: &Finding) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let place = f.pointer.as_deref().or(f.detail.as_deref()).unwrap_or("");
-    for part in [f.rule.id.as_str(), f.path(), place] {
-        for byte in part.bytes().chain([0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
 }
 
 /// `model-card-missing-license` → `ModelCardMissingLicense`: SARIF wants a readable `name`
@@ -115,7 +100,7 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, registry: &Registry)
                         },
                     },
                 }],
-                "partialFingerprints": { FINGERPRINT_KEY: fingerprint(f) },
+                "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint() },
                 "properties": {
                     "control": f.rule.control,
                     "pointer": f.pointer,
