@@ -20,10 +20,9 @@ use crate::finding::Severity;
 use crate::init;
 use crate::kinds;
 use crate::lint::{self, History, Outcome};
-use crate::parse;
 use crate::policy::Selector;
 use crate::report::{self, Options};
-use crate::rules::Registry;
+use crate::rules::{Registry, checks_without_control, suggest_rule};
 
 /// What every command needs: the root, the settings and the rules.
 struct Project {
@@ -61,11 +60,7 @@ impl Project {
             .rules()
             .iter()
             .map(|r| r.info.id.clone())
-            .chain(parse::syntax_rules().iter().map(|r| r.id.clone()))
-            .chain([
-                kinds::UNKNOWN_KIND.id.clone(),
-                crate::check::UNKNOWN_CONTROL.id.clone(),
-            ])
+            .chain(checks_without_control().iter().map(|r| r.id.clone()))
             .collect();
         let known: Vec<&str> = known_ids.iter().map(String::as_str).collect();
         settings
@@ -89,9 +84,8 @@ impl Project {
                     if let Selector::Rule(id) = &selector
                         && !known.contains(id)
                     {
-                        let near = controls::closest(id, known.iter().map(String::as_str), 3);
                         return Err(miette::miette!(
-                            help = format!("did you mean {}?", near.join(", ")),
+                            help = suggest_rule(id, known.iter().map(String::as_str)),
                             "no rule has the id `{id}`"
                         ));
                     }
@@ -285,10 +279,9 @@ pub fn files(args: &FilesArgs) -> miette::Result<ExitStatus> {
 pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
     let project = Project::load(&[], &args.common)?;
     let rules = project.registry.rules();
-    let covered = |id: &str| rules.iter().any(|r| r.info.control.as_deref() == Some(id));
     let n_covered = controls::CONTROLS
         .iter()
-        .filter(|(id, _)| covered(id))
+        .filter(|(id, _)| project.registry.for_control(id).next().is_some())
         .count();
     if args.format == ListFormat::Json {
         let json = serde_json::json!({
@@ -307,9 +300,8 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
             "controls": controls::CONTROLS.iter().map(|(id, title)| serde_json::json!({
                 "id": id,
                 "title": title,
-                "rules": rules
-                    .iter()
-                    .filter(|r| r.info.control.as_deref() == Some(*id))
+                "rules": project.registry
+                    .for_control(id)
                     .map(|r| r.info.id.as_str())
                     .collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
@@ -339,10 +331,7 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
                 r.title
             )?;
         }
-        for r in parse::syntax_rules()
-            .iter()
-            .chain([&*kinds::UNKNOWN_KIND, &*crate::check::UNKNOWN_CONTROL].iter())
-        {
+        for r in checks_without_control() {
             writeln!(
                 out,
                 "{:<46} {:<8} {:<8} {:<28} {}",
@@ -385,14 +374,8 @@ pub fn explain(args: &ExplainArgs) -> miette::Result<ExitStatus> {
         ));
     } else {
         let ids = project.registry.rules().iter().map(|r| r.info.id.as_str());
-        let near = controls::closest(name, ids, 3);
-        let help = if near.is_empty() {
-            "run `aims-lint rules` to list the rules".to_string()
-        } else {
-            format!("did you mean {}?", near.join(", "))
-        };
         return Err(miette::miette!(
-            help = help,
+            help = suggest_rule(name, ids),
             "`{name}` is neither a rule nor an Annex A control"
         ));
     };

@@ -172,18 +172,12 @@ impl Settings {
         };
         for (id, span) in ids {
             if !known.contains(&id.as_str()) {
-                let near = crate::controls::closest(id, known.iter().copied(), 3);
-                let help = if near.is_empty() {
-                    "`aims-lint rules` lists the rule ids".to_string()
-                } else {
-                    format!("did you mean {}?", near.join(", "))
-                };
                 return Err(ConfigError::at(
                     path,
                     text,
                     span.clone(),
                     format!("no rule has the id `{id}`"),
-                    Some(help),
+                    Some(crate::rules::suggest_rule(id, known.iter().copied())),
                 ));
             }
         }
@@ -385,7 +379,9 @@ pub fn compile_glob(glob: &str) -> Result<Glob, globset::Error> {
         .build()
 }
 
-fn is_kebab(s: &str) -> bool {
+/// Whether `s` is kebab-case (lower-case ASCII letters, digits and `-`, not at either end), as
+/// kinds and rule ids are.
+pub(crate) fn is_kebab(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')

@@ -68,11 +68,7 @@ pub fn control_markdown(id: &str, registry: &Registry) -> Option<String> {
             "(aims-lint's own plain-language reading, not the text of the standard.)\n"
         );
     }
-    let rules: Vec<&Rule> = registry
-        .rules()
-        .iter()
-        .filter(|r| r.info.control.as_deref() == Some(id))
-        .collect();
+    let rules: Vec<&Rule> = registry.for_control(id).collect();
     if rules.is_empty() {
         let _ = writeln!(s, "No rule checks evidence for this control.");
     } else {

@@ -90,19 +90,42 @@ pub fn lint(candidates: &[Candidate], settings: &Settings, registry: &Registry) 
 /// Bytes looked at to tell a binary file from a text file (as git does).
 const SNIFF: usize = 8000;
 
+/// Check one file, then apply the selection and severities of the configuration to every
+/// finding it gave: rule findings, syntax findings and read findings alike.
 fn process(c: &Candidate, settings: &Settings, registry: &Registry, base: &Path) -> FileResult {
     let rel_to_base = absolute(&c.path)
         .strip_prefix(base)
         .ok()
         .map(|_| display(&c.path, base));
-    let text = match read_text(c, settings, rel_to_base.as_deref()) {
+    let mut result = process_file(c, settings, registry, rel_to_base.as_deref());
+    if let FileResult::Checked(_, findings) = &mut result {
+        findings.retain_mut(
+            |f| match settings.policy.apply(rel_to_base.as_deref(), &f.rule) {
+                Some(severity) => {
+                    f.severity = severity;
+                    true
+                }
+                None => false,
+            },
+        );
+    }
+    result
+}
+
+fn process_file(
+    c: &Candidate,
+    settings: &Settings,
+    registry: &Registry,
+    rel_to_base: Option<&str>,
+) -> FileResult {
+    let text = match read_text(c, settings, rel_to_base) {
         Ok(text) => text,
         Err(result) => return result,
     };
     let source = SourceFile::new(c.rel.clone(), text);
     let format = Format::from_path(&c.rel).unwrap_or(Format::Yaml);
     let (doc, mut findings) = parse::parse(&source, format, settings.limits);
-    match kinds::classify(&doc, settings, rel_to_base.as_deref()) {
+    match kinds::classify(&doc, settings, rel_to_base) {
         Classified::None => skipped(c, "not an AIMS document"),
         Classified::Unknown(f) => {
             let reason = Reason::Declared(f.span);
@@ -118,15 +141,6 @@ fn process(c: &Candidate, settings: &Settings, registry: &Registry, base: &Path)
         }
         Classified::Kind(kind, reason) => {
             findings.extend(check(&doc, &kind, registry));
-            findings.retain_mut(
-                |f| match settings.policy.apply(rel_to_base.as_deref(), &f.rule) {
-                    Some(severity) => {
-                        f.severity = severity;
-                        true
-                    }
-                    None => false,
-                },
-            );
             FileResult::Checked(
                 Checked {
                     rel: c.rel.clone(),

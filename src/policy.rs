@@ -60,11 +60,7 @@ impl Selector {
                 Err(controls::explain_unknown(text))
             };
         }
-        let kebab = !text.is_empty()
-            && text
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if kebab {
+        if crate::config::is_kebab(text) {
             Ok(Self::Rule(text.to_string()))
         } else {
             Err(format!(

@@ -32,6 +32,31 @@ static META: LazyLock<Validator> = LazyLock::new(|| {
     compile(&schema).expect("meta-schema compiles")
 });
 
+/// Help for a rule id that is not among `known`: the closest ids, or where to find them.
+#[must_use]
+pub fn suggest_rule<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let near = controls::closest(id, known, 3);
+    if near.is_empty() {
+        "run `aims-lint rules` to list the rules".to_string()
+    } else {
+        format!("did you mean {}?", near.join(", "))
+    }
+}
+
+/// The built-in checks that have no control: the syntax rules, `unknown-document-kind` and
+/// `unknown-control`. They are always on unless ignored by id.
+#[must_use]
+pub fn checks_without_control() -> Vec<&'static RuleInfo> {
+    crate::parse::syntax_rules()
+        .into_iter()
+        .map(|r| &**r)
+        .chain([
+            &**crate::kinds::UNKNOWN_KIND,
+            &**crate::check::UNKNOWN_CONTROL,
+        ])
+        .collect()
+}
+
 /// Compile a rule's schema the one way all schemas are compiled here.
 pub fn compile(schema: &Value) -> Result<Validator, jsonschema::ValidationError<'static>> {
     jsonschema::options()
@@ -172,6 +197,13 @@ impl Registry {
     #[must_use]
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The rules that gather evidence for control `id`.
+    pub fn for_control<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.rules
+            .iter()
+            .filter(move |r| r.info.control.as_deref() == Some(id))
     }
 
     /// The rules that check documents of `kind`.

@@ -11,19 +11,9 @@ mod common;
 
 use serde_json::Value;
 
-use common::{Repo, stderr, stdout};
+use common::{Repo, check_json, stderr, stdout};
 
 const CARD: &str = "---\npipeline_tag: fill-mask\n---\n# Card\n";
-
-fn report(repo: &Repo, args: &[&str]) -> (Value, Option<i32>) {
-    let mut all = vec!["check", "--format", "json", "--no-blame"];
-    all.extend_from_slice(args);
-    let out = repo.run(&all);
-    (
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", stderr(&out))),
-        out.status.code(),
-    )
-}
 
 #[test]
 fn a_baseline_hides_known_findings_until_something_new_appears() {
@@ -31,7 +21,7 @@ fn a_baseline_hides_known_findings_until_something_new_appears() {
     repo.write("model-cards/a.md", CARD)
         .write("model-cards/b.md", CARD);
     repo.commit();
-    let (before, code) = report(&repo, &[]);
+    let (before, code) = check_json(&repo, &[]);
     assert_eq!(code, Some(1));
     let known = before["findings"].as_array().unwrap().len();
     assert!(known > 4);
@@ -48,7 +38,7 @@ fn a_baseline_hides_known_findings_until_something_new_appears() {
     assert_eq!(file["version"], 1);
     assert_eq!(file["findings"].as_array().unwrap().len(), known);
 
-    let (after, code) = report(&repo, &["--baseline", "aims-lint-baseline.json"]);
+    let (after, code) = check_json(&repo, &["--baseline", "aims-lint-baseline.json"]);
     assert_eq!(after["findings"], serde_json::json!([]));
     assert_eq!(
         after["summary"]["baselined"].as_u64().unwrap() as usize,
@@ -61,13 +51,13 @@ fn a_baseline_hides_known_findings_until_something_new_appears() {
         "model-cards/a.md",
         "\n\n---\ntags: [x]\npipeline_tag: fill-mask\n---\n\nIntro.\n\n# Card\n",
     );
-    let (moved, code) = report(&repo, &["--baseline", "aims-lint-baseline.json"]);
+    let (moved, code) = check_json(&repo, &["--baseline", "aims-lint-baseline.json"]);
     assert_eq!(moved["findings"], serde_json::json!([]), "{moved:#}");
     assert_eq!(code, Some(0));
 
     // Something new: only it is reported.
     repo.write("model-cards/c.md", "---\nlicense: mit\n---\n# New\n");
-    let (new, code) = report(&repo, &["--baseline", "aims-lint-baseline.json"]);
+    let (new, code) = check_json(&repo, &["--baseline", "aims-lint-baseline.json"]);
     let paths: Vec<&str> = new["findings"]
         .as_array()
         .unwrap()
@@ -110,6 +100,20 @@ fn a_missing_or_broken_baseline_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("is not an aims-lint baseline"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_baseline_that_cannot_be_written_is_an_error() {
+    let repo = Repo::new();
+    repo.write("model-cards/a.md", CARD);
+    repo.commit();
+    let out = repo.run(&["baseline", "-o", "no/such/dir/baseline.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot write no/such/dir/baseline.json"),
         "{}",
         stderr(&out)
     );

@@ -171,6 +171,14 @@ fn init_writes_a_repository_that_checks_clean_and_never_overwrites() {
     );
     assert_eq!(std::fs::read_dir(&fresh).unwrap().count(), 1);
 
+    // Without DIR, into the current directory.
+    let here = repo.path().join("here");
+    std::fs::create_dir_all(&here).unwrap();
+    let out = run_in(&here, &["init"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("next: aims-lint check ."));
+    assert!(here.join("ai-systems/claims-triage.yaml").is_file());
+
     // A file where the directory should be is named as such.
     std::fs::write(repo.path().join("afile"), "").unwrap();
     let out = repo.run(&["init", "afile"]);
@@ -185,7 +193,7 @@ fn init_writes_a_repository_that_checks_clean_and_never_overwrites() {
 /// Remove the key at `pointer` (and its value) from YAML `text`: whole lines where the key
 /// stands alone on them, only the key and value where it shares its line with a `- `.
 fn delete_key(text: &str, path: &str, pointer: &str) -> String {
-    let (source, doc) = data_of(path, text);
+    let (_, doc) = data_of(path, text);
     let located = doc.data[0].node.lookup(pointer).unwrap();
     let key = located.key_span.unwrap();
     let start = key.start.byte;
@@ -211,7 +219,6 @@ fn delete_key(text: &str, path: &str, pointer: &str) -> String {
     } else {
         (start, end)
     };
-    drop(source);
     format!("{}{}", &text[..from], &text[to..])
 }
 

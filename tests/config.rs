@@ -9,9 +9,7 @@
 
 mod common;
 
-use serde_json::Value;
-
-use common::{Repo, stderr};
+use common::{Repo, check_json, stderr};
 
 /// A card with every section; it lacks `license` (A.8.2, error) and the `aims` block (A.4.2,
 /// warning).
@@ -28,11 +26,7 @@ fn repo(config: &str) -> Repo {
 
 /// `(path, rule, severity)` of every finding, and the exit status.
 fn findings(repo: &Repo, extra: &[&str]) -> (Vec<(String, String, String)>, Option<i32>) {
-    let mut args = vec!["check", "--format", "json", "--no-blame"];
-    args.extend_from_slice(extra);
-    let out = repo.run(&args);
-    let report: Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("no JSON: {}", stderr(&out)));
+    let (report, code) = check_json(repo, extra);
     let list = report["findings"]
         .as_array()
         .unwrap()
@@ -45,7 +39,7 @@ fn findings(repo: &Repo, extra: &[&str]) -> (Vec<(String, String, String)>, Opti
             )
         })
         .collect();
-    (list, out.status.code())
+    (list, code)
 }
 
 fn f(path: &str, rule: &str, severity: &str) -> (String, String, String) {
@@ -152,4 +146,41 @@ fn selectors_that_name_nothing_are_errors_at_their_line() {
     let out = repo.run(&["check", "--select", "model-card-missing-licence"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("did you mean model-card-missing-license"));
+}
+
+#[test]
+fn checks_without_a_control_are_ignored_by_id_wherever_they_arise() {
+    // `unknown-document-kind` comes from classification and `file-too-large` from reading,
+    // before any rule runs: the configuration applies to them all the same.
+    let config = "[rules]\nignore = [\"unknown-document-kind\", \"file-too-large\"]\n\n[limits]\nmax-file-size = 64\n";
+    let repo = repo(config);
+    repo.write("policies/odd.yaml", "aims-kind: nonsense\n")
+        .write(
+            "policies/big.md",
+            format!("---\nowner: x\n---\n{}\n", "x".repeat(100)),
+        );
+    let (list, _) = findings(&repo, &[]);
+    assert!(
+        list.iter()
+            .all(|(p, _, _)| p != "policies/odd.yaml" && p != "policies/big.md"),
+        "{list:?}"
+    );
+    let (list, _) = findings(&repo, &["--select", "A.8.2"]);
+    assert!(list.iter().all(|(_, r, _)| r == LICENSE), "{list:?}");
+    // Without the ignore, both are reported.
+    let repo = self::repo("[limits]\nmax-file-size = 64\n");
+    repo.write("policies/odd.yaml", "aims-kind: nonsense\n")
+        .write(
+            "policies/big.md",
+            format!("---\nowner: x\n---\n{}\n", "x".repeat(100)),
+        );
+    let (list, _) = findings(&repo, &[]);
+    assert!(
+        list.contains(&f("policies/odd.yaml", "unknown-document-kind", "error")),
+        "{list:?}"
+    );
+    assert!(
+        list.contains(&f("policies/big.md", "file-too-large", "error")),
+        "{list:?}"
+    );
 }

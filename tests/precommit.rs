@@ -12,25 +12,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use common::Repo;
+use common::{Repo, peer};
 
 const GOOD: &str = "---\nlicense: apache-2.0\ndatasets: [tickets]\naims: {system_id: router, owner: ml-lead}\n---\n# Router\n\n## Model Description\n\nA classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting.\n\n## Out-of-Scope Use\n\nPeople.\n\n## Bias, Risks, and Limitations\n\nEnglish only.\n\n## Evaluation\n\nAccuracy 0.9.\n\n## Model Card Contact\n\nml@example.org\n";
-
-fn pre_commit() -> Option<PathBuf> {
-    match std::env::var_os("AIMS_LINT_PRE_COMMIT") {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var_os("AIMS_LINT_REQUIRE_PEERS").is_some() => {
-            panic!("AIMS_LINT_PRE_COMMIT is not set, and AIMS_LINT_REQUIRE_PEERS is")
-        }
-        None => {
-            eprintln!("AIMS_LINT_PRE_COMMIT is not set: skipped (.ci/run sets it)");
-            None
-        }
-    }
-}
 
 fn try_repo(tool: &Path, repo: &Repo, home: &Path) -> Output {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -51,7 +38,7 @@ fn try_repo(tool: &Path, repo: &Repo, home: &Path) -> Output {
 
 #[test]
 fn the_hook_passes_a_good_commit_and_fails_a_bad_one() {
-    let Some(tool) = pre_commit() else {
+    let Some(tool) = peer("AIMS_LINT_PRE_COMMIT") else {
         return;
     };
     let home = tempfile::tempdir().unwrap();

@@ -11,12 +11,11 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
 
-use common::{Repo, stderr};
+use common::{Repo, peer, stderr};
 
 const CARD: &str = "---\nlicense: other\npipeline_tag: text-classification\nmodel-index:\n  - name: router\n    results:\n      - task: {type: text-classification}\n        dataset: {type: tickets, name: Tickets}\n        metrics:\n          - {type: accuracy, value: high}\n---\n# Router\n\n## Uses\n\n[More Information Needed]\n";
 
@@ -31,21 +30,6 @@ fn repo() -> Repo {
     repo.write("model-cards/router.md", CARD);
     repo.commit();
     repo
-}
-
-/// A peer tool's path from the environment; `None` (and a note) when it is not installed,
-/// unless `AIMS_LINT_REQUIRE_PEERS` is set.
-fn peer(var: &str) -> Option<PathBuf> {
-    match std::env::var_os(var) {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var_os("AIMS_LINT_REQUIRE_PEERS").is_some() => {
-            panic!("{var} is not set, and AIMS_LINT_REQUIRE_PEERS is")
-        }
-        None => {
-            eprintln!("{var} is not set: skipped (.ci/run sets it)");
-            None
-        }
-    }
 }
 
 #[test]
@@ -202,4 +186,36 @@ fn sarif_multitool_finds_nothing_github_would_reject() {
         .filter(|id| id != "SARIF2005")
         .collect();
     assert!(problems.is_empty(), "{problems:?}");
+}
+
+#[test]
+fn a_clean_folder_outside_git_gives_an_empty_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("policies")).unwrap();
+    std::fs::write(
+        dir.path().join("policies/ai-policy.md"),
+        "---\nowner: o\napproved_by: a\napproval_date: 2026-01-01\nversion: 1\nscope: all\nlast_reviewed: 2026-01-01\nreview_interval_months: 12\nrelated_policies: [{ref: s, relation: both, reviewed_on: 2026-01-01}]\n---\n# Policy\n",
+    )
+    .unwrap();
+    let out = common::run_in(dir.path(), &["check", "--format", "sarif"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+    assert!(
+        !log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Outside git, findings carry no blame.
+    std::fs::write(
+        dir.path().join("policies/ai-policy.md"),
+        "---\nowner: o\n---\n# P\n",
+    )
+    .unwrap();
+    let out = common::run_in(dir.path(), &["check", "--format", "sarif"], &[]);
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["properties"]["blame"].is_null()));
 }

@@ -63,12 +63,7 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, registry: &Registry)
         ids.push(&r.info.id);
         rules.push(rule_descriptor(&r.info, &r.title, Some(&r.docs)));
     }
-    let unknown: [&RuleInfo; 2] = [&crate::kinds::UNKNOWN_KIND, &crate::check::UNKNOWN_CONTROL];
-    for info in crate::parse::syntax_rules()
-        .into_iter()
-        .map(|r| &**r)
-        .chain(unknown)
-    {
+    for info in crate::rules::checks_without_control() {
         ids.push(&info.id);
         rules.push(rule_descriptor(info, &info.message, None));
     }

@@ -104,3 +104,31 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
+
+/// A peer tool's path from environment variable `var`; `None` (and a note) when it is not
+/// installed, unless `AIMS_LINT_REQUIRE_PEERS` is set (as `.ci/run` does): then a panic.
+pub fn peer(var: &str) -> Option<std::path::PathBuf> {
+    match std::env::var_os(var) {
+        Some(p) => Some(std::path::PathBuf::from(p)),
+        None if std::env::var_os("AIMS_LINT_REQUIRE_PEERS").is_some() => {
+            panic!("{var} is not set, and AIMS_LINT_REQUIRE_PEERS is")
+        }
+        None => {
+            #[allow(clippy::print_stderr, reason = "says why a test did not run its check")]
+            {
+                eprintln!("{var} is not set: skipped (.ci/run sets it)");
+            }
+            None
+        }
+    }
+}
+
+/// `check --format json --no-blame ARGS` in `repo`: the report and the exit status.
+pub fn check_json(repo: &Repo, args: &[&str]) -> (serde_json::Value, Option<i32>) {
+    let mut all = vec!["check", "--format", "json", "--no-blame"];
+    all.extend_from_slice(args);
+    let out = repo.run(&all);
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no JSON report: {}", stderr(&out)));
+    (report, out.status.code())
+}
