@@ -33,6 +33,14 @@ struct ConfigFile {
     limits: LimitsTable,
     #[serde(default)]
     overrides: Vec<OverrideTable>,
+    #[serde(default)]
+    suppressions: SuppressionsTable,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct SuppressionsTable {
+    inline: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,6 +145,8 @@ pub struct Settings {
     pub limits: Limits,
     /// Which rules report, and how severely.
     pub policy: Policy,
+    /// Whether inline suppression comments may waive findings (`[suppressions] inline`).
+    pub inline_suppressions: bool,
     /// The file's text and the spans of the rule ids its selectors name, to check them once the
     /// rules are loaded.
     rule_ids: Option<(String, RuleIdSpans)>,
@@ -158,6 +168,7 @@ impl Settings {
             max_file_size: 1024 * 1024,
             limits: Limits::default(),
             policy: Policy::default(),
+            inline_suppressions: true,
             rule_ids: None,
         }
     }
@@ -230,7 +241,7 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
             &text,
             span,
             e.message().to_string(),
-            Some("the tables are `[documents]`, `[rules]` (`paths`, `select`, `ignore`, `severity`), `[[overrides]]` (`paths`, `ignore`, `severity`) and `[limits]` (`max-file-size`, `max-depth`, `max-alias-nodes`); see docs/reference.md".to_string()),
+            Some("the tables are `[documents]`, `[rules]` (`paths`, `select`, `ignore`, `severity`), `[[overrides]]` (`paths`, `ignore`, `severity`), `[suppressions]` (`inline`) and `[limits]` (`max-file-size`, `max-depth`, `max-alias-nodes`); see docs/reference.md".to_string()),
         )
     })?;
     let base = path
@@ -285,6 +296,9 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
     let (policy, ids) = load_policy(path, &text, &file.rules, file.overrides)?;
     settings.policy = policy;
     settings.rule_ids = Some((text.clone(), ids));
+    if let Some(allow) = file.suppressions.inline {
+        settings.inline_suppressions = allow;
+    }
     if let Some(n) = file.limits.max_file_size {
         settings.max_file_size = n;
     }

@@ -15,6 +15,7 @@ use crate::kinds::{self, Classified, Reason};
 use crate::parse::{self, FILE_NOT_UTF8, FILE_TOO_LARGE, Format};
 use crate::rules::Registry;
 use crate::source::{SourceFile, Span};
+use crate::suppress::{self, Applied, Suppressed, Suppression};
 
 /// A document that was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +43,10 @@ pub struct Outcome {
     pub history: History,
     /// Findings left out because the baseline records them.
     pub baselined: usize,
+    /// Findings waived by inline suppressions, sorted.
+    pub suppressed: Vec<Suppressed>,
+    /// The files that have suppression comments, with them.
+    pub suppressions: Vec<(Arc<SourceFile>, Vec<Arc<Suppression>>)>,
 }
 
 /// How much git history the blame of the findings saw.
@@ -57,7 +62,7 @@ pub enum History {
 }
 
 enum FileResult {
-    Checked(Checked, Vec<Finding>),
+    Checked(Checked, Box<Applied>),
     Skipped(Skipped),
     Error(String),
 }
@@ -66,22 +71,37 @@ enum FileResult {
 #[must_use]
 pub fn lint(candidates: &[Candidate], settings: &Settings, registry: &Registry) -> Outcome {
     let base = absolute(&settings.base);
+    let today = suppress::today();
+    let knows = |id: &str| registry.knows(id);
+    let cx = suppress::Context {
+        allow: settings.inline_suppressions,
+        today: &today,
+        knows: &knows,
+    };
     let results: Vec<FileResult> = candidates
         .par_iter()
-        .map(|c| process(c, settings, registry, &base))
+        .map(|c| process(c, settings, registry, &base, &cx))
         .collect();
     let mut out = Outcome::default();
     for r in results {
         match r {
-            FileResult::Checked(doc, findings) => {
+            FileResult::Checked(doc, applied) => {
+                let applied = *applied;
                 out.documents.push(doc);
-                out.findings.extend(findings);
+                out.findings.extend(applied.findings);
+                out.suppressed.extend(applied.suppressed);
+                if let Some(source) = applied.source {
+                    out.suppressions.push((source, applied.suppressions));
+                }
             }
             FileResult::Skipped(s) => out.skipped.push(s),
             FileResult::Error(e) => out.errors.push(e),
         }
     }
     out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out.suppressed
+        .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+    out.suppressions.sort_by(|a, b| a.0.name().cmp(b.0.name()));
     out.documents.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.skipped.sort();
     out
@@ -90,24 +110,33 @@ pub fn lint(candidates: &[Candidate], settings: &Settings, registry: &Registry) 
 /// Bytes looked at to tell a binary file from a text file (as git does).
 const SNIFF: usize = 8000;
 
-/// Check one file, then apply the selection and severities of the configuration to every
-/// finding it gave: rule findings, syntax findings and read findings alike.
-fn process(c: &Candidate, settings: &Settings, registry: &Registry, base: &Path) -> FileResult {
+/// Check one file, apply its suppression comments, then apply the selection and severities of
+/// the configuration to every finding it gave (rule, syntax, read and suppression findings
+/// alike) and to the waived ones. Suppressions see every finding, so whether one is used does
+/// not depend on `--select`.
+fn process(
+    c: &Candidate,
+    settings: &Settings,
+    registry: &Registry,
+    base: &Path,
+    cx: &suppress::Context<'_>,
+) -> FileResult {
     let rel_to_base = absolute(&c.path)
         .strip_prefix(base)
         .ok()
         .map(|_| display(&c.path, base));
-    let mut result = process_file(c, settings, registry, rel_to_base.as_deref());
-    if let FileResult::Checked(_, findings) = &mut result {
-        findings.retain_mut(
-            |f| match settings.policy.apply(rel_to_base.as_deref(), &f.rule) {
+    let mut result = process_file(c, settings, registry, rel_to_base.as_deref(), cx);
+    if let FileResult::Checked(_, applied) = &mut result {
+        let mut keep =
+            |f: &mut Finding| match settings.policy.apply(rel_to_base.as_deref(), &f.rule) {
                 Some(severity) => {
                     f.severity = severity;
                     true
                 }
                 None => false,
-            },
-        );
+            };
+        applied.findings.retain_mut(&mut keep);
+        applied.suppressed.retain_mut(|s| keep(&mut s.finding));
     }
     result
 }
@@ -117,6 +146,7 @@ fn process_file(
     settings: &Settings,
     registry: &Registry,
     rel_to_base: Option<&str>,
+    cx: &suppress::Context<'_>,
 ) -> FileResult {
     let text = match read_text(c, settings, rel_to_base) {
         Ok(text) => text,
@@ -136,7 +166,7 @@ fn process_file(
                     kind: "unknown".to_string(),
                     reason,
                 },
-                findings,
+                Box::new(suppress::apply(&source, format, findings, cx)),
             )
         }
         Classified::Kind(kind, reason) => {
@@ -147,7 +177,7 @@ fn process_file(
                     kind,
                     reason,
                 },
-                findings,
+                Box::new(suppress::apply(&source, format, findings, cx)),
             )
         }
     }
@@ -176,7 +206,10 @@ fn read_text(
                 kind,
                 reason,
             },
-            vec![f],
+            Box::new(Applied {
+                findings: vec![f],
+                ..Applied::default()
+            }),
         )
     };
     let file =

@@ -54,6 +54,7 @@ pub fn checks_without_control() -> Vec<&'static RuleInfo> {
             &**crate::kinds::UNKNOWN_KIND,
             &**crate::check::UNKNOWN_CONTROL,
         ])
+        .chain(crate::suppress::rules().into_iter().map(|r| &**r))
         .collect()
 }
 
@@ -197,6 +198,13 @@ impl Registry {
     #[must_use]
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Whether a rule, or a check without a control, has the id `id`.
+    #[must_use]
+    pub fn knows(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| r.info.id == id)
+            || checks_without_control().iter().any(|r| r.id == id)
     }
 
     /// The rules that gather evidence for control `id`.

@@ -101,9 +101,11 @@ fn json_format() {
             "findings": {"error": 1, "warning": 0, "info": 0},
             "skipped": 1,
             "history": "complete",
-            "baselined": 0
+            "baselined": 0,
+            "suppressed": 0
         })
     );
+    assert_eq!(v["suppressed"], serde_json::json!([]));
 }
 
 #[test]

@@ -45,4 +45,10 @@ fn the_json_report_follows_its_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(report["summary"]["documents_total"], 9);
+    // The waived finding is checked against the schema too.
+    assert_eq!(report["summary"]["suppressed"], 1);
+    assert_eq!(
+        report["suppressed"][0]["rule"],
+        "dataset-sheet-missing-quality-criteria"
+    );
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use common::{Repo, peer, stderr};
 
-const CARD: &str = "---\nlicense: other\npipeline_tag: text-classification\nmodel-index:\n  - name: router\n    results:\n      - task: {type: text-classification}\n        dataset: {type: tickets, name: Tickets}\n        metrics:\n          - {type: accuracy, value: high}\n---\n# Router\n\n## Uses\n\n[More Information Needed]\n";
+const CARD: &str = "---\nlicense: other\npipeline_tag: text-classification\nmodel-index:\n  - name: router\n    results:\n      - task: {type: text-classification}\n        dataset: {type: tickets, name: Tickets}\n        metrics:\n          - {type: accuracy, value: high}\n          # aims-lint: disable model-card-evaluation-incomplete reason=\"graded by the review board\"\n          - {type: f1, value: good}\n---\n# Router\n\n## Uses\n\n[More Information Needed]\n";
 
 fn sarif(repo: &Repo) -> Value {
     let out = repo.run(&["check", "--format", "sarif"]);
@@ -77,7 +77,27 @@ fn results_point_at_their_rules_and_regions() {
         serde_json::from_slice(&repo.run(&["check", "--format", "json"]).stdout).unwrap();
     let results = run["results"].as_array().unwrap();
     let findings = json["findings"].as_array().unwrap();
-    assert_eq!(results.len(), findings.len());
+    // Findings, then those waived inline, with `suppressions`.
+    assert_eq!(json["suppressed"].as_array().unwrap().len(), 1);
+    assert_eq!(results.len(), findings.len() + 1);
+    let waived = results.last().unwrap();
+    assert_eq!(waived["ruleId"], "model-card-evaluation-incomplete");
+    assert_eq!(
+        waived["locations"][0]["physicalLocation"]["region"]["startLine"],
+        12
+    );
+    let suppression = &waived["suppressions"][0];
+    assert_eq!(suppression["kind"], "inSource");
+    assert_eq!(suppression["justification"], "graded by the review board");
+    assert_eq!(
+        suppression["location"]["physicalLocation"]["region"]["startLine"],
+        11
+    );
+    assert!(
+        results[..findings.len()]
+            .iter()
+            .all(|r| r["suppressions"].is_null())
+    );
     for (r, f) in results.iter().zip(findings) {
         let index = usize::try_from(r["ruleIndex"].as_u64().unwrap()).unwrap();
         assert_eq!(rules[index]["id"], r["ruleId"]);

@@ -151,6 +151,13 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> i
             plural(outcome.baselined, "finding")
         );
     }
+    if !outcome.suppressed.is_empty() {
+        let _ = write!(
+            line,
+            "; {} waived by inline suppressions (`--format json` lists them with the reason)",
+            plural(outcome.suppressed.len(), "finding")
+        );
+    }
     if !outcome.skipped.is_empty() {
         let _ = write!(
             line,

@@ -1,4 +1,5 @@
-//! The JSON format: one object with `findings` and `summary`. Its schema is
+//! The JSON format: one object with `findings`, `suppressed` (findings waived inline, with the
+//! reason) and `summary`. Its schema is
 //! schemas/report.schema.json; fields are only ever added, never renamed or removed.
 
 use std::collections::BTreeMap;
@@ -14,7 +15,22 @@ use crate::source::Pos;
 struct Report<'a> {
     version: u32,
     findings: Vec<Finding<'a>>,
+    suppressed: Vec<Suppressed<'a>>,
     summary: Summary<'a>,
+}
+
+#[derive(Serialize)]
+struct Suppressed<'a> {
+    #[serde(flatten)]
+    finding: Finding<'a>,
+    suppression: Suppression<'a>,
+}
+
+#[derive(Serialize)]
+struct Suppression<'a> {
+    reason: Option<&'a str>,
+    until: Option<&'a str>,
+    span: Span,
 }
 
 #[derive(Serialize)]
@@ -43,6 +59,32 @@ struct LineColumn {
     column: u32,
 }
 
+impl<'a> Finding<'a> {
+    fn of(f: &'a crate::finding::Finding) -> Self {
+        Self {
+            rule: &f.rule.id,
+            control: f.rule.control.as_deref(),
+            severity: f.severity.as_str(),
+            message: &f.message,
+            detail: f.detail.as_deref(),
+            help: &f.rule.help,
+            path: f.path(),
+            span: f.span.into(),
+            pointer: f.pointer.as_deref(),
+            blame: f.blame.as_deref(),
+        }
+    }
+}
+
+impl From<crate::source::Span> for Span {
+    fn from(s: crate::source::Span) -> Self {
+        Self {
+            start: s.start.into(),
+            end: s.end.into(),
+        }
+    }
+}
+
 impl From<Pos> for LineColumn {
     fn from(p: Pos) -> Self {
         Self {
@@ -60,29 +102,24 @@ struct Summary<'a> {
     skipped: usize,
     history: Option<&'static str>,
     baselined: usize,
+    suppressed: usize,
 }
 
 pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     let counts = Counts::of(outcome);
     let report = Report {
         version: 1,
-        findings: outcome
-            .findings
+        findings: outcome.findings.iter().map(Finding::of).collect(),
+        suppressed: outcome
+            .suppressed
             .iter()
-            .map(|f| Finding {
-                rule: &f.rule.id,
-                control: f.rule.control.as_deref(),
-                severity: f.severity.as_str(),
-                message: &f.message,
-                detail: f.detail.as_deref(),
-                help: &f.rule.help,
-                path: f.path(),
-                span: Span {
-                    start: f.span.start.into(),
-                    end: f.span.end.into(),
+            .map(|s| Suppressed {
+                finding: Finding::of(&s.finding),
+                suppression: Suppression {
+                    reason: s.by.reason.as_deref(),
+                    until: s.by.until.as_deref(),
+                    span: s.by.span.into(),
                 },
-                pointer: f.pointer.as_deref(),
-                blame: f.blame.as_deref(),
             })
             .collect(),
         summary: Summary {
@@ -95,6 +132,7 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
                 .collect(),
             skipped: outcome.skipped.len(),
             baselined: outcome.baselined,
+            suppressed: outcome.suppressed.len(),
             history: match outcome.history {
                 History::None => None,
                 History::Complete => Some("complete"),

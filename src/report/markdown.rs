@@ -18,6 +18,55 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\r', '\n'], " ")
 }
 
+/// How many findings of each level GitHub does not show as annotations.
+fn not_annotated(out: &mut dyn Write, [errors, warnings, infos]: [usize; 3]) -> io::Result<()> {
+    let hidden: Vec<String> = [(errors, "error"), (warnings, "warning"), (infos, "notice")]
+        .iter()
+        .filter(|(n, _)| *n > SHOWN_PER_LEVEL)
+        .map(|(n, w)| format!("{} {w}s", n - SHOWN_PER_LEVEL))
+        .collect();
+    if hidden.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "> GitHub shows {SHOWN_PER_LEVEL} annotations of each level per step: {} are only in this summary.\n",
+        hidden.join(" and ")
+    )
+}
+
+/// Findings that are not reported and why: a reviewer should see how much is waived.
+fn not_shown(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+    let mut parts = Vec::new();
+    if !outcome.suppressed.is_empty() {
+        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        for s in &outcome.suppressed {
+            *reasons
+                .entry(s.by.reason.as_deref().unwrap_or(""))
+                .or_default() += 1;
+        }
+        parts.push(format!(
+            "{} waived by inline suppressions ({})",
+            plural(outcome.suppressed.len(), "finding"),
+            reasons
+                .iter()
+                .map(|(r, n)| format!("{n} × “{}”", cell(r)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    if outcome.baselined > 0 {
+        parts.push(format!(
+            "{} recorded in the baseline",
+            plural(outcome.baselined, "finding")
+        ));
+    }
+    if parts.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Not reported: {}.\n", parts.join("; "))
+}
+
 /// `link_base`: where a path's blob is, e.g. `https://github.com/o/r/blob/<sha>`; from the
 /// GitHub environment when it is there.
 pub(super) fn write(
@@ -30,11 +79,12 @@ pub(super) fn write(
         [Severity::Error, Severity::Warning, Severity::Info].map(|s| counts.of_severity(s));
     let total = outcome.findings.len();
     if total == 0 {
-        return writeln!(
+        writeln!(
             out,
             "## aims-lint: no findings\n\n{} checked.",
             plural(outcome.documents.len(), "document")
-        );
+        )?;
+        return not_shown(out, outcome);
     }
     writeln!(
         out,
@@ -45,18 +95,8 @@ pub(super) fn write(
         infos,
         plural(outcome.documents.len(), "document")
     )?;
-    let hidden: Vec<String> = [(errors, "error"), (warnings, "warning"), (infos, "notice")]
-        .iter()
-        .filter(|(n, _)| *n > SHOWN_PER_LEVEL)
-        .map(|(n, w)| format!("{} {w}s", n - SHOWN_PER_LEVEL))
-        .collect();
-    if !hidden.is_empty() {
-        writeln!(
-            out,
-            "> GitHub shows {SHOWN_PER_LEVEL} annotations of each level per step: {} are only in this summary.\n",
-            hidden.join(" and ")
-        )?;
-    }
+    not_shown(out, outcome)?;
+    not_annotated(out, [errors, warnings, infos])?;
     let mut per_control: BTreeMap<(Vec<u32>, String), [usize; 3]> = BTreeMap::new();
     for f in &outcome.findings {
         let control = f.rule.control.clone().unwrap_or_default();

@@ -1,15 +1,17 @@
 //! SARIF 2.1.0, as GitHub code scanning ingests it: every rule in `tool.driver.rules` (short
 //! and full description, help as text and Markdown, default level), results with `ruleIndex`,
 //! a region with start and end line and column, `partialFingerprints` that survive unrelated
-//! edits, and blame in `properties`.
+//! edits, blame in `properties`, and findings waived by inline suppressions with
+//! `suppressions` (kind `inSource`, the reason as justification).
 
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::finding::{RuleInfo, Severity};
+use crate::finding::{Finding, RuleInfo, Severity};
 use crate::lint::Outcome;
 use crate::rules::Registry;
+use crate::source::Span;
 
 /// The key of our fingerprint in `partialFingerprints`; the version changes if its recipe does.
 pub const FINGERPRINT_KEY: &str = "aimsLint/v1";
@@ -55,7 +57,50 @@ fn rule_descriptor(info: &RuleInfo, title: &str, docs: Option<&str>) -> Value {
     })
 }
 
-/// Write `outcome` as one SARIF log with one run.
+fn location(path: &str, span: Span) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": path },
+            "region": {
+                "startLine": span.start.line,
+                "startColumn": span.start.column,
+                "endLine": span.end.line,
+                // An empty region on one line is widened to one character.
+                "endColumn": if span.end.line == span.start.line {
+                    span.end.column.max(span.start.column + 1)
+                } else {
+                    span.end.column
+                },
+            },
+        },
+    })
+}
+
+fn result(f: &Finding, ids: &[&str]) -> Value {
+    let text = match &f.detail {
+        Some(d) => format!("{} ({d})", f.message),
+        None => f.message.clone(),
+    };
+    let mut result = json!({
+        "ruleId": f.rule.id,
+        "level": level(f.severity),
+        "message": { "text": text },
+        "locations": [location(f.path(), f.span)],
+        "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint() },
+        "properties": {
+            "control": f.rule.control,
+            "pointer": f.pointer,
+            "blame": f.blame.as_deref(),
+        },
+    });
+    if let Some(i) = ids.iter().position(|id| *id == f.rule.id) {
+        result["ruleIndex"] = json!(i);
+    }
+    result
+}
+
+/// Write `outcome` as one SARIF log with one run; findings waived inline are results with
+/// `suppressions`.
 pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, registry: &Registry) -> io::Result<()> {
     let mut ids: Vec<&str> = Vec::new();
     let mut rules: Vec<Value> = Vec::new();
@@ -67,47 +112,18 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, registry: &Registry)
         ids.push(&info.id);
         rules.push(rule_descriptor(info, &info.message, None));
     }
-    let results: Vec<Value> = outcome
-        .findings
-        .iter()
-        .map(|f| {
-            let text = match &f.detail {
-                Some(d) => format!("{} ({d})", f.message),
-                None => f.message.clone(),
-            };
-            let mut result = json!({
-                "ruleId": f.rule.id,
-                "level": level(f.severity),
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": f.path() },
-                        "region": {
-                            "startLine": f.span.start.line,
-                            "startColumn": f.span.start.column,
-                            "endLine": f.span.end.line,
-                            // An empty region on one line is widened to one character.
-                            "endColumn": if f.span.end.line == f.span.start.line {
-                                f.span.end.column.max(f.span.start.column + 1)
-                            } else {
-                                f.span.end.column
-                            },
-                        },
-                    },
-                }],
-                "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint() },
-                "properties": {
-                    "control": f.rule.control,
-                    "pointer": f.pointer,
-                    "blame": f.blame.as_deref(),
-                },
-            });
-            if let Some(i) = ids.iter().position(|id| *id == f.rule.id) {
-                result["ruleIndex"] = json!(i);
-            }
-            result
-        })
-        .collect();
+    let mut results: Vec<Value> = outcome.findings.iter().map(|f| result(f, &ids)).collect();
+    results.extend(outcome.suppressed.iter().map(|s| {
+        let mut r = result(&s.finding, &ids);
+        r["suppressions"] = json!([{
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": s.by.reason,
+            "location": location(s.finding.path(), s.by.span),
+            "properties": { "until": s.by.until },
+        }]);
+        r
+    }));
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
