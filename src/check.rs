@@ -29,14 +29,12 @@ pub struct Located {
 
 /// Reported when a document names an Annex A control that does not exist.
 pub static UNKNOWN_CONTROL: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    Arc::new(RuleInfo {
-        id: "unknown-control".to_string(),
-        control: None,
-        severity: Severity::Error,
-        message: "names a control that is not in ISO/IEC 42001 Annex A".to_string(),
-        help: "use a control id from `aims-lint rules` (A.2.2 to A.10.4); give the organisation's own controls ids that do not start with `A.`".to_string(),
-        url: None,
-    })
+    RuleInfo::builtin(
+        "unknown-control",
+        Severity::Error,
+        "names a control that is not in ISO/IEC 42001 Annex A",
+        "use a control id from `aims-lint rules` (A.2.2 to A.10.4); give the organisation's own controls ids that do not start with `A.`",
+    )
 });
 
 /// Where documents name Annex A controls: the kind, and the path to the ids (keys, and `*` for

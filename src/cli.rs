@@ -19,6 +19,8 @@ Examples:
                                      what a rule checks, why, and how to fix it
   aims-lint init governance/         write a starter repository that checks clean
   aims-lint baseline                 record today's findings; then `check --baseline aims-lint-baseline.json`
+  aims-lint --changed-since origin/main
+                                     only findings in files this branch changed, and changes to the gate
 
 Exit status: 0 no finding at or above --fail-on, 1 there is one, 2 usage, configuration or I/O error.
 Configuration: aims-lint.toml, found next to the checked path or in a parent up to the git root.";
@@ -87,6 +89,11 @@ pub struct CheckArgs {
     /// Report only findings that this baseline file (from `aims-lint baseline`) does not record.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Report only findings in files changed since the merge base of HEAD and REF (committed
+    /// or not), and report changes to aims-lint.toml, custom rules and suppression comments.
+    /// Every document is still checked. Needs the history down to the merge base.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonArgs,

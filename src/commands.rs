@@ -8,6 +8,7 @@ use miette::IntoDiagnostic;
 use crate::ExitStatus;
 use crate::baseline::Baseline;
 use crate::blame::Blamer;
+use crate::changes::Changes;
 use crate::cli::{
     BaselineArgs, CheckArgs, ColorChoice, CommonArgs, ExplainArgs, FailOn, FilesArgs, InitArgs,
     ListFormat, RulesArgs,
@@ -180,11 +181,48 @@ fn github_link_base() -> Option<String> {
     ))
 }
 
+/// Keep the findings of changed files, and report changes to the gate: the configuration,
+/// custom rules and suppression comments. These are added after the configuration was applied,
+/// so that a change cannot hide itself.
+fn narrow_to_changes(project: &Project, changes: &Changes, outcome: &mut Outcome) {
+    let mut since = changes.since();
+    since.unchanged = changes.retain_changed(&mut outcome.findings);
+    outcome
+        .suppressed
+        .retain(|s| changes.is_changed(s.finding.path()));
+    let settings = &project.settings;
+    outcome.findings.extend(
+        settings
+            .file
+            .as_deref()
+            .and_then(|f| changes.config_finding(f)),
+    );
+    outcome
+        .findings
+        .extend(changes.rule_findings(&settings.rule_paths));
+    outcome
+        .findings
+        .extend(changes.suppression_findings(&outcome.suppressions));
+    outcome
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.changed = Some(since);
+}
+
 /// `aims-lint check`.
 pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
     let mut project = Project::load(&args.paths, &args.common)?;
     project.apply_cli_selection(&args.select, &args.ignore)?;
+    let changes = args
+        .changed_since
+        .as_deref()
+        .map(|r| Changes::open(&project.root, r))
+        .transpose()
+        .map_err(|e| miette::miette!("{e}"))?;
     let mut outcome = project.lint(&args.paths, args.common.threads)?;
+    if let Some(changes) = &changes {
+        narrow_to_changes(&project, changes, &mut outcome);
+    }
     if let Some(file) = &args.baseline {
         let baseline = Baseline::read(file).map_err(|e| miette::miette!("{e}"))?;
         outcome.baselined = baseline.filter(&mut outcome.findings);

@@ -234,14 +234,12 @@ static CONVENTION_SET: LazyLock<(GlobSet, Vec<(&'static str, &'static str)>)> =
 
 /// Reported when `aims-kind` names no known kind.
 pub static UNKNOWN_KIND: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    Arc::new(RuleInfo {
-        id: "unknown-document-kind".to_string(),
-        control: None,
-        severity: Severity::Error,
-        message: "`aims-kind` names no known document kind".to_string(),
-        help: "use a built-in kind (run `aims-lint files --kinds`) or add the kind to `[documents]` in aims-lint.toml".to_string(),
-        url: None,
-    })
+    RuleInfo::builtin(
+        "unknown-document-kind",
+        Severity::Error,
+        "`aims-kind` names no known document kind",
+        "use a built-in kind (run `aims-lint files --kinds`) or add the kind to `[documents]` in aims-lint.toml",
+    )
 });
 
 /// Why a file has its kind.

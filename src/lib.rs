@@ -5,6 +5,7 @@
 
 pub mod baseline;
 pub mod blame;
+pub mod changes;
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -45,6 +45,8 @@ pub struct Outcome {
     pub baselined: usize,
     /// Findings waived by inline suppressions, sorted.
     pub suppressed: Vec<Suppressed>,
+    /// With `--changed-since`: what was compared, and how many findings were left out.
+    pub changed: Option<crate::changes::Since>,
     /// The files that have suppression comments, with them.
     pub suppressions: Vec<(Arc<SourceFile>, Vec<Arc<Suppression>>)>,
 }

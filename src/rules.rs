@@ -55,6 +55,7 @@ pub fn checks_without_control() -> Vec<&'static RuleInfo> {
             &**crate::check::UNKNOWN_CONTROL,
         ])
         .chain(crate::suppress::rules().into_iter().map(|r| &**r))
+        .chain(crate::changes::rules().into_iter().map(|r| &**r))
         .collect()
 }
 

@@ -34,20 +34,9 @@ use crate::source::{SourceFile, Span};
 /// What starts a suppression inside a comment.
 pub const MARKER: &str = "aims-lint:";
 
-fn builtin(id: &str, severity: Severity, message: &str, help: &str) -> Arc<RuleInfo> {
-    Arc::new(RuleInfo {
-        id: id.to_string(),
-        control: None,
-        severity,
-        message: message.to_string(),
-        help: help.to_string(),
-        url: None,
-    })
-}
-
 /// A suppression comment that cannot be read: unknown directive or rule, bad date.
 pub static INVALID: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    builtin(
+    RuleInfo::builtin(
         "suppression-invalid",
         Severity::Error,
         "suppression comment cannot be used",
@@ -57,7 +46,7 @@ pub static INVALID: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
 
 /// A suppression without a reason.
 pub static MISSING_REASON: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    builtin(
+    RuleInfo::builtin(
         "suppression-missing-reason",
         Severity::Error,
         "suppression has no reason, so it waives nothing",
@@ -67,7 +56,7 @@ pub static MISSING_REASON: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
 
 /// A suppression past its `until` date.
 pub static EXPIRED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    builtin(
+    RuleInfo::builtin(
         "suppression-expired",
         Severity::Warning,
         "suppression has expired, so it waives nothing",
@@ -77,7 +66,7 @@ pub static EXPIRED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
 
 /// A suppression that waives no finding.
 pub static UNUSED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    builtin(
+    RuleInfo::builtin(
         "suppression-unused",
         Severity::Warning,
         "suppression waives no finding",
@@ -87,7 +76,7 @@ pub static UNUSED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
 
 /// A suppression where aims-lint.toml forbids them.
 pub static FORBIDDEN: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    builtin(
+    RuleInfo::builtin(
         "suppression-forbidden",
         Severity::Error,
         "inline suppressions are forbidden by aims-lint.toml, so it waives nothing",

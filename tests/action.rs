@@ -206,6 +206,49 @@ fn inputs_choose_paths_threshold_and_sarif_file() {
 }
 
 #[test]
+fn changed_since_narrows_the_review_to_the_pull_requests_files_but_not_the_sarif() {
+    let repo = repo();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        "model-cards/new.md",
+        "---\nlicense: mit\npipeline_tag: fill-mask\n---\n# New\n",
+    )
+    .write("aims-lint.toml", "[rules]\nignore = [\"A.6.2.*\"]\n");
+    repo.commit();
+    let run = run_check_step(&repo, &[("changed-since", "main")]);
+    let stdout = String::from_utf8_lossy(&run.output.stdout);
+    // The new card's findings and the configuration change; not the old card's errors.
+    assert!(stdout.contains("model-cards/new.md:"), "{stdout}");
+    assert!(!stdout.contains("model-cards/router.md"), "{stdout}");
+    assert!(
+        stdout.contains("::warning file=aims-lint.toml,line=1,"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("aims-lint.toml:1:1: warning[config-changed]"));
+    assert!(
+        run.summary
+            .contains("in files not changed since `main` (merge base"),
+        "{}",
+        run.summary
+    );
+    let sarif: Value =
+        serde_json::from_slice(&std::fs::read(repo.path().join("aims-lint.sarif")).unwrap())
+            .unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(uris.contains(&"model-cards/router.md"), "{uris:?}");
+    assert!(!uris.contains(&"aims-lint.toml"), "{uris:?}");
+}
+
+#[test]
 fn action_yml_follows_githubs_action_schema() {
     let Some(tool) = peer("AIMS_LINT_CHECK_JSONSCHEMA") else {
         return;
@@ -213,6 +256,30 @@ fn action_yml_follows_githubs_action_schema() {
     let out = Command::new(tool)
         .args(["--builtin-schema", "vendor.github-actions"])
         .arg(crate_dir().join("action.yml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The workflow the README gives to paste is a valid workflow, and uses every input.
+    let readme = std::fs::read_to_string(crate_dir().join("README.md")).unwrap();
+    let start = readme.find("# .github/workflows/aims-lint.yml").unwrap();
+    let workflow = &readme[start..start + readme[start..].find("```").unwrap()];
+    for input in action()["inputs"].as_object().unwrap().keys() {
+        assert!(
+            workflow.contains(&format!("{input}:")),
+            "the README's workflow lacks {input}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("aims-lint.yml");
+    std::fs::write(&file, workflow).unwrap();
+    let out = Command::new(peer("AIMS_LINT_CHECK_JSONSCHEMA").unwrap())
+        .args(["--builtin-schema", "vendor.github-workflows"])
+        .arg(&file)
         .output()
         .unwrap();
     assert!(

@@ -102,7 +102,8 @@ fn json_format() {
             "skipped": 1,
             "history": "complete",
             "baselined": 0,
-            "suppressed": 0
+            "suppressed": 0,
+            "changed_since": null
         })
     );
     assert_eq!(v["suppressed"], serde_json::json!([]));

@@ -80,16 +80,8 @@ impl Document {
 macro_rules! syntax_rule {
     ($name:ident, $id:literal, $message:literal, $help:literal) => {
         /// A built-in syntax rule.
-        pub static $name: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-            Arc::new(RuleInfo {
-                id: $id.to_string(),
-                control: None,
-                severity: Severity::Error,
-                message: $message.to_string(),
-                help: $help.to_string(),
-                url: None,
-            })
-        });
+        pub static $name: LazyLock<Arc<RuleInfo>> =
+            LazyLock::new(|| RuleInfo::builtin($id, Severity::Error, $message, $help));
     };
 }
 

@@ -151,6 +151,15 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> i
             plural(outcome.baselined, "finding")
         );
     }
+    if let Some(c) = &outcome.changed {
+        let _ = write!(
+            line,
+            "; only files changed since {} (merge base {}): {} in other files not shown",
+            c.reference,
+            &c.merge_base[..c.merge_base.len().min(7)],
+            plural(c.unchanged, "finding")
+        );
+    }
     if !outcome.suppressed.is_empty() {
         let _ = write!(
             line,

@@ -103,6 +103,14 @@ struct Summary<'a> {
     history: Option<&'static str>,
     baselined: usize,
     suppressed: usize,
+    changed_since: Option<ChangedSince<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChangedSince<'a> {
+    reference: &'a str,
+    merge_base: &'a str,
+    unchanged: usize,
 }
 
 pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
@@ -133,6 +141,11 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
             skipped: outcome.skipped.len(),
             baselined: outcome.baselined,
             suppressed: outcome.suppressed.len(),
+            changed_since: outcome.changed.as_ref().map(|c| ChangedSince {
+                reference: &c.reference,
+                merge_base: &c.merge_base,
+                unchanged: c.unchanged,
+            }),
             history: match outcome.history {
                 History::None => None,
                 History::Complete => Some("complete"),

@@ -55,6 +55,14 @@ fn not_shown(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
                 .join("; ")
         ));
     }
+    if let Some(c) = &outcome.changed {
+        parts.push(format!(
+            "{} in files not changed since `{}` (merge base `{}`)",
+            plural(c.unchanged, "finding"),
+            cell(&c.reference),
+            &c.merge_base[..c.merge_base.len().min(7)]
+        ));
+    }
     if outcome.baselined > 0 {
         parts.push(format!(
             "{} recorded in the baseline",
