@@ -21,6 +21,21 @@ use crate::policy::{Override, Policy, Selector};
 /// The name of the configuration file.
 pub const FILE_NAME: &str = "aims-lint.toml";
 
+/// Numbers that rules leave to the organisation (`{"$threshold": "<name>"}` in a rule's schema):
+/// name, default, meaning. The defaults are ours, not the standard's.
+pub const THRESHOLDS: &[(&str, u64, &str)] = &[
+    (
+        "max-review-interval-months",
+        12,
+        "longest planned interval between reviews of the AI policy, in months (A.2.4)",
+    ),
+    (
+        "min-log-retention-days",
+        1,
+        "shortest retention of event logs, in days (A.6.2.8); the EU AI Act asks at least six months (183 days) for high-risk systems",
+    ),
+];
+
 /// The file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -35,6 +50,8 @@ struct ConfigFile {
     overrides: Vec<OverrideTable>,
     #[serde(default)]
     suppressions: SuppressionsTable,
+    #[serde(default)]
+    thresholds: BTreeMap<Spanned<String>, Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -147,6 +164,8 @@ pub struct Settings {
     pub policy: Policy,
     /// Whether inline suppression comments may waive findings (`[suppressions] inline`).
     pub inline_suppressions: bool,
+    /// Every threshold of [`THRESHOLDS`], with the value the file gives or the default.
+    pub thresholds: BTreeMap<String, u64>,
     /// The file's text and the spans of the rule ids its selectors name, to check them once the
     /// rules are loaded.
     rule_ids: Option<(String, RuleIdSpans)>,
@@ -169,6 +188,10 @@ impl Settings {
             limits: Limits::default(),
             policy: Policy::default(),
             inline_suppressions: true,
+            thresholds: THRESHOLDS
+                .iter()
+                .map(|(name, default, _)| ((*name).to_string(), *default))
+                .collect(),
             rule_ids: None,
         }
     }
@@ -241,7 +264,7 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
             &text,
             span,
             e.message().to_string(),
-            Some("the tables are `[documents]`, `[rules]` (`paths`, `select`, `ignore`, `severity`), `[[overrides]]` (`paths`, `ignore`, `severity`), `[suppressions]` (`inline`) and `[limits]` (`max-file-size`, `max-depth`, `max-alias-nodes`); see docs/reference.md".to_string()),
+            Some("the tables are `[documents]`, `[rules]` (`paths`, `select`, `ignore`, `severity`), `[[overrides]]` (`paths`, `ignore`, `severity`), `[suppressions]` (`inline`), `[thresholds]` and `[limits]` (`max-file-size`, `max-depth`, `max-alias-nodes`); see docs/reference.md".to_string()),
         )
     })?;
     let base = path
@@ -296,6 +319,7 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
     let (policy, ids) = load_policy(path, &text, &file.rules, file.overrides)?;
     settings.policy = policy;
     settings.rule_ids = Some((text.clone(), ids));
+    load_thresholds(path, &text, &file.thresholds, &mut settings.thresholds)?;
     if let Some(allow) = file.suppressions.inline {
         settings.inline_suppressions = allow;
     }
@@ -309,6 +333,47 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
         settings.limits.max_alias_nodes = n;
     }
     Ok(settings)
+}
+
+/// `[thresholds]`: known names, whole numbers of at least 1.
+fn load_thresholds(
+    path: &Path,
+    text: &str,
+    table: &BTreeMap<Spanned<String>, Spanned<i64>>,
+    thresholds: &mut BTreeMap<String, u64>,
+) -> Result<(), Box<ConfigError>> {
+    for (name, value) in table {
+        if !thresholds.contains_key(name.get_ref()) {
+            return Err(ConfigError::at(
+                path,
+                text,
+                name.span(),
+                format!("`{}` is not a threshold", name.get_ref()),
+                Some(format!(
+                    "thresholds are {}",
+                    THRESHOLDS
+                        .iter()
+                        .map(|(n, d, _)| format!("`{n}` (default {d})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ));
+        }
+        let n = u64::try_from(*value.get_ref())
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                ConfigError::at(
+                    path,
+                    text,
+                    value.span(),
+                    "a threshold is a whole number of at least 1".to_string(),
+                    None,
+                )
+            })?;
+        thresholds.insert(name.get_ref().clone(), n);
+    }
+    Ok(())
 }
 
 /// `select`, `ignore`, `severity` and `[[overrides]]`, and the rule ids they name.

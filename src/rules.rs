@@ -161,12 +161,11 @@ pub struct Registry {
 impl Registry {
     /// The built-in rules and those of `settings.rule_paths`.
     pub fn load(settings: &Settings) -> Result<Self, Box<RuleLoadError>> {
-        let kinds = settings.kinds();
         // Parsing, checking and compiling every rule is most of a one-file run's start-up:
         // spread it over the cores.
         let mut rules = BUILTIN_RULES
             .par_iter()
-            .map(|(path, text)| load_rule(path, text, kinds))
+            .map(|(path, text)| load_rule(path, text, settings))
             .collect::<Result<Vec<_>, _>>()?;
         for dir in &settings.rule_paths {
             for path in rule_files(dir) {
@@ -175,7 +174,7 @@ impl Registry {
                     let at = Span::point(source.pos_at_byte(0));
                     RuleLoadError::new(&source, at, format!("cannot read: {e}"), None)
                 })?;
-                rules.push(load_rule(&path.display().to_string(), &text, kinds)?);
+                rules.push(load_rule(&path.display().to_string(), &text, settings)?);
             }
         }
         rules.sort_by(|a, b| a.info.id.cmp(&b.info.id));
@@ -243,10 +242,11 @@ fn rule_files(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 /// Load one rule file (`path` is what errors name).
-pub fn load_rule(path: &str, text: &str, kinds: &[String]) -> Result<Rule, Box<RuleLoadError>> {
+pub fn load_rule(path: &str, text: &str, settings: &Settings) -> Result<Rule, Box<RuleLoadError>> {
+    let kinds = settings.kinds();
     let source = SourceFile::new(path, text.to_string());
     let instance = parse_rule(&source)?;
-    let file = validate_shape(&source, &instance)?;
+    let mut file = validate_shape(&source, &instance)?;
     let span_of = |ptr: &str| {
         instance
             .node
@@ -257,6 +257,24 @@ pub fn load_rule(path: &str, text: &str, kinds: &[String]) -> Result<Rule, Box<R
         Box::new(RuleLoadError::new(&source, span_of(ptr), label, help))
     };
     validate_references(path, &file, kinds, err)?;
+    if let Some(schema) = &mut file.schema {
+        substitute_thresholds(schema, &settings.thresholds, "/schema").map_err(
+            |(ptr, label)| {
+                err(
+                    &ptr,
+                    label,
+                    Some(format!(
+                        "thresholds are {}; set them in `[thresholds]` of aims-lint.toml",
+                        crate::config::THRESHOLDS
+                            .iter()
+                            .map(|(n, _, _)| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                )
+            },
+        )?;
+    }
     let schema = match &file.schema {
         None => None,
         Some(s) => Some(compile(s).map_err(|e| {
@@ -296,6 +314,41 @@ pub fn load_rule(path: &str, text: &str, kinds: &[String]) -> Result<Rule, Box<R
         or_sections,
         origin: path.to_string(),
     })
+}
+
+/// Replace each `{"$threshold": "<name>"}` in a rule's schema with the threshold's value, so
+/// that rules can leave numbers such as the longest review interval to the configuration.
+fn substitute_thresholds(
+    value: &mut Value,
+    thresholds: &std::collections::BTreeMap<String, u64>,
+    ptr: &str,
+) -> Result<(), (String, String)> {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map.get("$threshold") {
+                let found = name
+                    .as_str()
+                    .filter(|_| map.len() == 1)
+                    .and_then(|n| thresholds.get(n));
+                *value = match found {
+                    Some(n) => Value::from(*n),
+                    None => return Err((ptr.to_string(), format!("{name} is not a threshold"))),
+                };
+                return Ok(());
+            }
+            for (k, v) in map.iter_mut() {
+                let key = k.replace('~', "~0").replace('/', "~1");
+                substitute_thresholds(v, thresholds, &format!("{ptr}/{key}"))?;
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                substitute_thresholds(v, thresholds, &format!("{ptr}/{i}"))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The rule file's YAML, as one document without duplicate keys.
@@ -410,8 +463,8 @@ pub fn node_of(rule_text: &str) -> Option<Node> {
 mod tests {
     use super::*;
 
-    fn kinds() -> Vec<String> {
-        Settings::defaults(".".into()).kinds().to_vec()
+    fn kinds() -> Settings {
+        Settings::defaults(".".into())
     }
 
     const GOOD: &str = "id: x-missing-owner\ncontrol: A.3.2\ntitle: T\nseverity: error\napplies-to: [ai-policy]\nmessage: no owner\nhelp: add `owner`\ndocs: d\nschema: {required: [owner]}\n";

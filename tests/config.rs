@@ -184,3 +184,77 @@ fn checks_without_a_control_are_ignored_by_id_wherever_they_arise() {
         "{list:?}"
     );
 }
+
+#[test]
+fn thresholds_set_the_numbers_that_rules_leave_to_the_organisation() {
+    let policy = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("rules/ai-policy-missing-review-schedule/pass/policy.yaml"),
+    )
+    .unwrap();
+    let every_18_months =
+        policy.replace("review_interval_months: 12", "review_interval_months: 18");
+    assert_ne!(policy, every_18_months);
+    let rules_of = |repo: &Repo| -> Vec<String> {
+        findings(repo, &["--select", "A.2.4"])
+            .0
+            .into_iter()
+            .map(|(_, rule, _)| rule)
+            .collect()
+    };
+    let repo = Repo::new();
+    repo.write("policies/ai-policy.yaml", &every_18_months);
+    repo.commit();
+    assert_eq!(rules_of(&repo), ["ai-policy-missing-review-schedule"]);
+
+    repo.write(
+        "aims-lint.toml",
+        "[thresholds]\nmax-review-interval-months = 24\n",
+    );
+    assert_eq!(rules_of(&repo), Vec::<String>::new());
+    repo.write(
+        "aims-lint.toml",
+        "[thresholds]\nmax-review-interval-months = 6\n",
+    );
+    let (report, _) = check_json(&repo, &["--select", "A.2.4"]);
+    assert_eq!(
+        report["findings"][0]["detail"],
+        "value is greater than the maximum of 6"
+    );
+
+    for (config, error) in [
+        (
+            "[thresholds]\nmax-review-months = 24\n",
+            "`max-review-months` is not a threshold",
+        ),
+        (
+            "[thresholds]\nmax-review-interval-months = 0\n",
+            "a threshold is a whole number of at least 1",
+        ),
+    ] {
+        repo.write("aims-lint.toml", config);
+        let out = repo.run(&["check"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains(error), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("aims-lint.toml:2:"),
+            "{}",
+            stderr(&out)
+        );
+    }
+
+    // A custom rule may use a threshold; one that names none is an error at its line.
+    repo.write("aims-lint.toml", "[rules]\npaths = [\"org-rules\"]\n")
+        .write(
+            "org-rules/policy-short-review.yaml",
+            "id: policy-short-review\ncontrol: A.2.4\ntitle: t\nseverity: error\napplies-to: [ai-policy]\nmessage: review too rare\nhelp: h\ndocs: d\nschema:\n  properties:\n    review_interval_months: {maximum: {$threshold: max-review-intervals}}\n",
+        );
+    let out = repo.run(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("\"max-review-intervals\" is not a threshold"),
+        "{err}"
+    );
+    assert!(err.contains("policy-short-review.yaml:11:"), "{err}");
+}
