@@ -55,6 +55,11 @@ struct Run {
 }
 
 fn run_check_step(repo: &Repo, given: &[(&str, &str)]) -> Run {
+    run_check_step_in(repo, given, "main")
+}
+
+/// The check step in a pull request to `base_ref` (`""`: a push).
+fn run_check_step_in(repo: &Repo, given: &[(&str, &str)], base_ref: &str) -> Run {
     let action = action();
     let mut inputs: BTreeMap<String, String> = action["inputs"]
         .as_object()
@@ -95,7 +100,7 @@ fn run_check_step(repo: &Repo, given: &[(&str, &str)]) -> Run {
         .env("PATH", path)
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_WORKSPACE", repo.path())
-        .env("GITHUB_BASE_REF", "main")
+        .env("GITHUB_BASE_REF", base_ref)
         .env("GITHUB_OUTPUT", &files[0])
         .env("GITHUB_STEP_SUMMARY", &files[1])
         .env("GITHUB_PATH", &files[2])
@@ -112,6 +117,22 @@ fn run_check_step(repo: &Repo, given: &[(&str, &str)]) -> Run {
         github_output: std::fs::read_to_string(&files[0]).unwrap(),
         summary: std::fs::read_to_string(&files[1]).unwrap(),
     }
+}
+
+/// The file of each result of the SARIF log at `path`.
+fn sarif_uris(path: &Path) -> Vec<String> {
+    let sarif: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
 }
 
 fn repo() -> Repo {
@@ -188,21 +209,15 @@ fn inputs_choose_paths_threshold_and_sarif_file() {
         run.github_output,
         "sarif-file=out/scan.sarif\nexit-code=0\n"
     );
-    let sarif: Value =
-        serde_json::from_slice(&std::fs::read(repo.path().join("out/scan.sarif")).unwrap())
-            .unwrap();
-    let uris: Vec<&str> = sarif["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                .as_str()
-                .unwrap()
-        })
-        .collect();
-    assert!(uris.contains(&"elsewhere/model-cards/other.md"), "{uris:?}");
-    assert!(uris.contains(&"model-cards/router.md"), "{uris:?}");
+    let uris = sarif_uris(&repo.path().join("out/scan.sarif"));
+    assert!(
+        uris.iter().any(|u| u == "elsewhere/model-cards/other.md"),
+        "{uris:?}"
+    );
+    assert!(
+        uris.iter().any(|u| u == "model-cards/router.md"),
+        "{uris:?}"
+    );
 }
 
 #[test]
@@ -215,7 +230,9 @@ fn changed_since_narrows_the_review_to_the_pull_requests_files_but_not_the_sarif
     )
     .write("aims-lint.toml", "[rules]\nignore = [\"A.6.2.*\"]\n");
     repo.commit();
-    let run = run_check_step(&repo, &[("changed-since", "main")]);
+    // `auto` in a pull request to main: the fetched base branch is origin/main.
+    repo.git(&["update-ref", "refs/remotes/origin/main", "main"]);
+    let run = run_check_step(&repo, &[("changed-since", "auto")]);
     let stdout = String::from_utf8_lossy(&run.output.stdout);
     // The new card's findings and the configuration change; not the old card's errors.
     assert!(stdout.contains("model-cards/new.md:"), "{stdout}");
@@ -227,25 +244,25 @@ fn changed_since_narrows_the_review_to_the_pull_requests_files_but_not_the_sarif
     assert!(stdout.contains("aims-lint.toml:1:1: warning[config-changed]"));
     assert!(
         run.summary
-            .contains("in files not changed since `main` (merge base"),
+            .contains("in files not changed since `origin/main` (merge base"),
         "{}",
         run.summary
     );
-    let sarif: Value =
-        serde_json::from_slice(&std::fs::read(repo.path().join("aims-lint.sarif")).unwrap())
-            .unwrap();
-    let uris: Vec<&str> = sarif["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                .as_str()
-                .unwrap()
-        })
-        .collect();
-    assert!(uris.contains(&"model-cards/router.md"), "{uris:?}");
-    assert!(!uris.contains(&"aims-lint.toml"), "{uris:?}");
+    let uris = sarif_uris(&repo.path().join("aims-lint.sarif"));
+    assert!(
+        uris.iter().any(|u| u == "model-cards/router.md"),
+        "{uris:?}"
+    );
+    assert!(!uris.iter().any(|u| u == "aims-lint.toml"), "{uris:?}");
+
+    // `auto` on a push: every file.
+    let run = run_check_step_in(&repo, &[("changed-since", "auto")], "");
+    let stdout = String::from_utf8_lossy(&run.output.stdout);
+    assert!(stdout.contains("model-cards/router.md"), "{stdout}");
+    assert!(!stdout.contains("config-changed"), "{stdout}");
+    // A branch name works too.
+    let run = run_check_step(&repo, &[("changed-since", "main")]);
+    assert!(!String::from_utf8_lossy(&run.output.stdout).contains("model-cards/router.md"));
 }
 
 #[test]
