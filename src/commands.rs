@@ -404,6 +404,8 @@ pub fn explain(args: &ExplainArgs) -> miette::Result<ExitStatus> {
         explain::rule_markdown(rule)
     } else if let Some(text) = explain::control_markdown(name, &project.registry) {
         text
+    } else if let Some(info) = checks_without_control().into_iter().find(|r| r.id == name) {
+        explain::check_markdown(info)
     } else if name.starts_with("A.") {
         return Err(miette::miette!(
             help = "run `aims-lint rules` to see every control and its rules",
@@ -411,9 +413,8 @@ pub fn explain(args: &ExplainArgs) -> miette::Result<ExitStatus> {
             controls::explain_unknown(name)
         ));
     } else {
-        let ids = project.registry.rules().iter().map(|r| r.info.id.as_str());
         return Err(miette::miette!(
-            help = suggest_rule(name, ids),
+            help = suggest_rule(name, project.known_ids.iter().map(String::as_str)),
             "`{name}` is neither a rule nor an Annex A control"
         ));
     };

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::controls;
+use crate::finding::RuleInfo;
 use crate::rules::{Registry, Rule};
 
 /// A rule's documentation as Markdown.
@@ -53,6 +54,18 @@ pub fn rule_markdown(rule: &Rule) -> String {
     s.push_str(rule.docs.trim_end());
     s.push('\n');
     s
+}
+
+/// A built-in check without a control: syntax, suppressions, changes to the gate.
+#[must_use]
+pub fn check_markdown(info: &RuleInfo) -> String {
+    format!(
+        "# {}\n\nA built-in check, not tied to an Annex A control.\n\n| | |\n|---|---|\n| Severity | {} |\n\nMessage: {}\n\nFix: {}\n",
+        info.id,
+        info.severity,
+        info.message,
+        info.help.trim()
+    )
 }
 
 /// A control's title, our paraphrase, and the rules that gather its evidence.

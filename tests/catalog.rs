@@ -394,6 +394,15 @@ fn explain_shows_rules_and_controls_and_rejects_unknown_ids() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("did you mean model-card-missing-license"));
+
+    // Checks without a control are explained too.
+    for id in ["suppression-unused", "config-changed", "yaml-syntax-error"] {
+        let out = run_in(here, &["explain", id], &[]);
+        assert!(out.status.success(), "{id}");
+        let text = stdout(&out);
+        assert!(text.starts_with(&format!("# {id}\n")), "{text}");
+        assert!(text.contains("Fix: "), "{text}");
+    }
 }
 
 #[test]
