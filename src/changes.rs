@@ -151,13 +151,20 @@ impl Changes {
         Some(entry.object().ok()?.detach().data)
     }
 
-    /// Whether `rel` differs from the merge base (a file that was not there has changed).
+    /// The bytes of `rel` in the work tree and at the merge base, when they differ (a file
+    /// that was not there has changed).
+    fn versions(&self, rel: &str) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+        let now = std::fs::read(self.root.join(rel)).ok()?;
+        let base = self.base_bytes(rel);
+        (base.as_ref() != Some(&now)).then_some((now, base))
+    }
+
+    /// Whether `rel` differs from the merge base; remembered, as many findings share a file.
     pub fn is_changed(&self, rel: &str) -> bool {
         if let Some(known) = self.cache.borrow().get(rel) {
             return *known;
         }
-        let now = std::fs::read(self.root.join(rel)).ok();
-        let changed = now != self.base_bytes(rel);
+        let changed = self.versions(rel).is_some();
         self.cache.borrow_mut().insert(rel.to_string(), changed);
         changed
     }
@@ -201,14 +208,9 @@ impl Changes {
             .ok()?
             .to_string_lossy()
             .replace('\\', "/");
-        if !self.is_changed(&rel) {
-            return None;
-        }
-        let now = String::from_utf8_lossy(&std::fs::read(file).ok()?).into_owned();
-        let old = self
-            .base_bytes(&rel)
-            .map(|b| String::from_utf8_lossy(&b).into_owned());
-        let source = SourceFile::new(rel.clone(), now);
+        let (now, old) = self.versions(&rel)?;
+        let old = old.map(|b| String::from_utf8_lossy(&b).into_owned());
+        let source = SourceFile::new(rel, String::from_utf8_lossy(&now).into_owned());
         let (line, detail) = match &old {
             Some(old) => {
                 let line = first_changed_line(old, source.text());
@@ -232,12 +234,11 @@ impl Changes {
     ) -> Vec<Finding> {
         let mut out = Vec::new();
         for (source, suppressions) in files {
-            if !self.is_changed(source.name()) {
+            let Some((_, base)) = self.versions(source.name()) else {
                 continue;
-            }
+            };
             let format = Format::from_path(source.name()).unwrap_or(Format::Yaml);
-            let old: BTreeSet<String> = self
-                .base_bytes(source.name())
+            let old: BTreeSet<String> = base
                 .map(|b| {
                     let text = String::from_utf8_lossy(&b).into_owned();
                     let old = SourceFile::new(source.name(), text);

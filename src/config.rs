@@ -335,6 +335,19 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
     Ok(settings)
 }
 
+/// The thresholds, their defaults and meanings, for errors that name an unknown one.
+#[must_use]
+pub fn thresholds_help() -> String {
+    let list: Vec<String> = THRESHOLDS
+        .iter()
+        .map(|(name, default, meaning)| format!("`{name}` (default {default}): {meaning}"))
+        .collect();
+    format!(
+        "the thresholds, set in `[thresholds]` of aims-lint.toml, are {}",
+        list.join("; ")
+    )
+}
+
 /// `[thresholds]`: known names, whole numbers of at least 1.
 fn load_thresholds(
     path: &Path,
@@ -349,14 +362,7 @@ fn load_thresholds(
                 text,
                 name.span(),
                 format!("`{}` is not a threshold", name.get_ref()),
-                Some(format!(
-                    "thresholds are {}",
-                    THRESHOLDS
-                        .iter()
-                        .map(|(n, d, _)| format!("`{n}` (default {d})"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                Some(thresholds_help()),
             ));
         }
         let n = u64::try_from(*value.get_ref())

@@ -74,11 +74,10 @@ enum FileResult {
 pub fn lint(candidates: &[Candidate], settings: &Settings, registry: &Registry) -> Outcome {
     let base = absolute(&settings.base);
     let today = suppress::today();
-    let knows = |id: &str| registry.knows(id);
     let cx = suppress::Context {
         allow: settings.inline_suppressions,
         today: &today,
-        knows: &knows,
+        registry,
     };
     let results: Vec<FileResult> = candidates
         .par_iter()

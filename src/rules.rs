@@ -257,23 +257,10 @@ pub fn load_rule(path: &str, text: &str, settings: &Settings) -> Result<Rule, Bo
         Box::new(RuleLoadError::new(&source, span_of(ptr), label, help))
     };
     validate_references(path, &file, kinds, err)?;
-    if let Some(schema) = &mut file.schema {
-        substitute_thresholds(schema, &settings.thresholds, "/schema").map_err(
-            |(ptr, label)| {
-                err(
-                    &ptr,
-                    label,
-                    Some(format!(
-                        "thresholds are {}; set them in `[thresholds]` of aims-lint.toml",
-                        crate::config::THRESHOLDS
-                            .iter()
-                            .map(|(n, _, _)| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                )
-            },
-        )?;
+    // Start-up loads every built-in rule: only schemas that name a threshold are walked.
+    if let Some(schema) = file.schema.as_mut().filter(|_| text.contains("$threshold")) {
+        substitute_thresholds(schema, &settings.thresholds, "/schema")
+            .map_err(|(ptr, label)| err(&ptr, label, Some(crate::config::thresholds_help())))?;
     }
     let schema = match &file.schema {
         None => None,

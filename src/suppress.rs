@@ -21,6 +21,7 @@
 //! JSON report lists them with the reason, SARIF marks them as suppressed.
 
 use std::fmt::Write as _;
+use std::ops::RangeInclusive;
 use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{Event, Parser, Tag};
@@ -29,6 +30,7 @@ use crate::finding::{Finding, RuleInfo, Severity};
 use crate::parse::Format;
 use crate::parse::markdown::{FrontMatterState, front_matter};
 use crate::policy::Selector;
+use crate::rules::Registry;
 use crate::source::{SourceFile, Span};
 
 /// What starts a suppression inside a comment.
@@ -133,8 +135,8 @@ pub struct Context<'a> {
     pub allow: bool,
     /// Today, `YYYY-MM-DD`.
     pub today: &'a str,
-    /// Whether a rule id exists.
-    pub knows: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The rules, to tell a known rule id.
+    pub registry: &'a Registry,
 }
 
 /// The result of applying a file's suppressions.
@@ -251,7 +253,7 @@ fn validate(
                     format!("`{name}` is a pattern; a suppression names rules or single controls"),
                 ));
             }
-            Selector::Rule(id) if !(cx.knows)(id) => {
+            Selector::Rule(id) if !cx.registry.knows(id) => {
                 return Err((&INVALID, format!("no rule has the id `{id}`")));
             }
             _ => {}
@@ -286,34 +288,42 @@ struct Comment {
     end_line: u32,
 }
 
+/// Where comments are in a file: what `disable` skips to find the line it waives.
+struct Layout {
+    format: Format,
+    /// Lines of the Markdown front matter's YAML, where `#` starts a comment.
+    yaml_lines: Option<RangeInclusive<u32>>,
+    /// Lines of Markdown code blocks, where nothing is a comment.
+    code: Vec<RangeInclusive<u32>>,
+}
+
 /// Every suppression comment of `source`.
 #[must_use]
 pub fn scan(source: &SourceFile, format: Format) -> Vec<Suppression> {
     // Most files have none: a substring search is all they cost.
-    if !source.text().contains(MARKER) {
+    if format == Format::Json || !source.text().contains(MARKER) {
         return Vec::new();
     }
     let mut comments = Vec::new();
-    let text = source.text();
-    let mut code_lines: Vec<std::ops::RangeInclusive<u32>> = Vec::new();
-    match format {
-        Format::Json => return Vec::new(),
-        Format::Yaml => {
-            yaml_comments(source, 1, source.line_count() as u32, &mut comments);
-        }
-        Format::Markdown => {
-            let body_start = match front_matter(source) {
-                FrontMatterState::Present(fm) => {
-                    let first = fm.yaml_first_line;
-                    let last = source.pos_at_byte(fm.yaml.1).line.saturating_sub(1);
-                    yaml_comments(source, first, last, &mut comments);
-                    fm.body_start
-                }
-                _ => 0,
-            };
-            html_comments(source, body_start, &mut comments);
-            code_lines = code_block_lines(text, body_start, source);
-        }
+    let mut layout = Layout {
+        format,
+        yaml_lines: None,
+        code: Vec::new(),
+    };
+    if format == Format::Markdown {
+        let body_start = match front_matter(source) {
+            FrontMatterState::Present(fm) => {
+                let last = source.pos_at_byte(fm.yaml.1).line.saturating_sub(1);
+                let lines = fm.yaml_first_line..=last;
+                yaml_comments(source, lines.clone(), &mut comments);
+                layout.yaml_lines = Some(lines);
+                fm.body_start
+            }
+            _ => 0,
+        };
+        layout.code = markdown_comments(source, body_start, &mut comments);
+    } else {
+        yaml_comments(source, 1..=source.line_count() as u32, &mut comments);
     }
     comments
         .into_iter()
@@ -324,7 +334,7 @@ pub fn scan(source: &SourceFile, format: Format) -> Vec<Suppression> {
             } else if c.trailing {
                 Scope::Line(c.span.start.line)
             } else {
-                next_line(source, format, c.end_line, &code_lines)
+                next_line(source, &layout, c.end_line)
             };
             Suppression {
                 span: c.span,
@@ -338,11 +348,11 @@ pub fn scan(source: &SourceFile, format: Format) -> Vec<Suppression> {
         .collect()
 }
 
-/// `#` comments of lines `first..=last` that hold the marker. A `#` starts a comment at the
-/// start of a line or after white space, outside quotes.
-fn yaml_comments(source: &SourceFile, first: u32, last: u32, out: &mut Vec<Comment>) {
+/// `#` comments of `lines` that hold the marker. A `#` starts a comment at the start of a line
+/// or after white space, outside quotes.
+fn yaml_comments(source: &SourceFile, lines: RangeInclusive<u32>, out: &mut Vec<Comment>) {
     let text = source.text();
-    for line in first..=last {
+    for line in lines {
         let range = source.line_range(line);
         let line_text = &text[range.clone()];
         if !line_text.contains(MARKER) {
@@ -381,15 +391,27 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
-/// HTML comments of the Markdown body that hold the marker (pulldown-cmark leaves out those
-/// in code blocks and code spans).
-fn html_comments(source: &SourceFile, body_start: usize, out: &mut Vec<Comment>) {
+/// HTML comments of the Markdown body that hold the marker, in one pass of pulldown-cmark
+/// (which leaves out those in code blocks and code spans); returns the lines of the code
+/// blocks.
+fn markdown_comments(
+    source: &SourceFile,
+    body_start: usize,
+    out: &mut Vec<Comment>,
+) -> Vec<RangeInclusive<u32>> {
     let text = source.text();
     let body = &text[body_start..];
+    let mut code = Vec::new();
     for (event, range) in Parser::new(body).into_offset_iter() {
-        let is_html = matches!(event, Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_));
-        if !is_html {
-            continue;
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                let first = source.pos_at_byte(body_start + range.start).line;
+                let last = source.pos_at_byte(body_start + range.end).line;
+                code.push(first..=last);
+                continue;
+            }
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {}
+            _ => continue,
         }
         let chunk = &body[range.clone()];
         let mut from = 0;
@@ -415,35 +437,12 @@ fn html_comments(source: &SourceFile, body_start: usize, out: &mut Vec<Comment>)
             from = end;
         }
     }
-}
-
-/// The lines of the code blocks of the Markdown body, so that `disable` does not skip over
-/// them as comments.
-fn code_block_lines(
-    text: &str,
-    body_start: usize,
-    source: &SourceFile,
-) -> Vec<std::ops::RangeInclusive<u32>> {
-    let body = &text[body_start..];
-    let mut out = Vec::new();
-    for (event, range) in Parser::new(body).into_offset_iter() {
-        if let Event::Start(Tag::CodeBlock(_)) = event {
-            let first = source.pos_at_byte(body_start + range.start).line;
-            let last = source.pos_at_byte(body_start + range.end).line;
-            out.push(first..=last);
-        }
-    }
-    out
+    code
 }
 
 /// The line a standalone `disable` ending on `end_line` waives: the next that is neither blank
 /// nor a comment.
-fn next_line(
-    source: &SourceFile,
-    format: Format,
-    end_line: u32,
-    code: &[std::ops::RangeInclusive<u32>],
-) -> Scope {
+fn next_line(source: &SourceFile, layout: &Layout, end_line: u32) -> Scope {
     let text = source.text();
     let mut in_html_comment = false;
     for line in end_line + 1..=source.line_count() as u32 {
@@ -452,14 +451,18 @@ fn next_line(
             in_html_comment = !t.contains("-->");
             continue;
         }
-        let in_code = code.iter().any(|r| r.contains(&line));
-        let comment = match format {
+        let in_code = layout.code.iter().any(|r| r.contains(&line));
+        let comment = match layout.format {
             Format::Markdown if !in_code => {
                 if t.starts_with("<!--") {
                     in_html_comment = !t.contains("-->");
                     true
                 } else {
-                    t.starts_with('#') && is_front_matter_line(source, line)
+                    t.starts_with('#')
+                        && layout
+                            .yaml_lines
+                            .as_ref()
+                            .is_some_and(|r| r.contains(&line))
                 }
             }
             Format::Yaml => t.starts_with('#'),
@@ -470,15 +473,6 @@ fn next_line(
         }
     }
     Scope::Nothing
-}
-
-fn is_front_matter_line(source: &SourceFile, line: u32) -> bool {
-    match front_matter(source) {
-        FrontMatterState::Present(fm) => {
-            line >= fm.yaml_first_line && source.line_range(line).start < fm.yaml.1
-        }
-        _ => false,
-    }
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]

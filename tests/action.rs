@@ -185,25 +185,16 @@ fn inputs_choose_paths_threshold_and_sarif_file() {
         "elsewhere/model-cards/other.md",
         "---\nlicense: mit\n---\n# Other\n",
     );
-    let run = run_check_step(
-        &repo,
-        &[
-            ("paths", "elsewhere model-cards/router.md"),
-            ("fail-on", "never"),
-            ("sarif-file", "out/scan.sarif"),
-        ],
-    );
+    let inputs = [
+        ("paths", "elsewhere model-cards/router.md"),
+        ("fail-on", "never"),
+        ("sarif-file", "out/scan.sarif"),
+    ];
+    let run = run_check_step(&repo, &inputs);
     // A missing output folder is the user's to create: the step fails and says why.
     assert_ne!(run.output.status.code(), Some(0));
     std::fs::create_dir_all(repo.path().join("out")).unwrap();
-    let run = run_check_step(
-        &repo,
-        &[
-            ("paths", "elsewhere model-cards/router.md"),
-            ("fail-on", "never"),
-            ("sarif-file", "out/scan.sarif"),
-        ],
-    );
+    let run = run_check_step(&repo, &inputs);
     assert_eq!(run.output.status.code(), Some(0));
     assert_eq!(
         run.github_output,

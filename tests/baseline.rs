@@ -45,6 +45,21 @@ fn a_baseline_hides_known_findings_until_something_new_appears() {
         known
     );
     assert_eq!(code, Some(0));
+    // The step summary says what the baseline left out.
+    let out = repo.run(&[
+        "check",
+        "--format",
+        "markdown",
+        "--baseline",
+        "aims-lint-baseline.json",
+    ]);
+    assert!(
+        stdout(&out).contains(&format!(
+            "Not reported: {known} findings recorded in the baseline."
+        )),
+        "{}",
+        stdout(&out)
+    );
 
     // Lines move: still known.
     repo.write(

@@ -201,6 +201,26 @@ fn changes_to_the_gate_are_reported_and_cannot_be_ignored() {
 
 #[test]
 fn unknown_refs_and_shallow_clones_are_errors_that_say_what_to_do() {
+    // Outside git, and in a repository without a commit.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ai-policy.md"), CARD).unwrap();
+    let out = common::run_in(dir.path(), &["check", "--changed-since", "main"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        squeeze(&stderr(&out)).contains("--changed-sinceneedsagitrepository"),
+        "{}",
+        stderr(&out)
+    );
+    let empty = Repo::new();
+    empty.write("model-cards/a.md", CARD);
+    let out = empty.run(&["check", "--changed-since", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        squeeze(&stderr(&out)).contains("HEADhasnocommit"),
+        "{}",
+        stderr(&out)
+    );
+
     let repo = base_repo();
     let out = repo.run(&["check", "--changed-since", "origin/nope"]);
     assert_eq!(out.status.code(), Some(2));

@@ -153,12 +153,17 @@ fn checks_without_a_control_are_ignored_by_id_wherever_they_arise() {
     // `unknown-document-kind` comes from classification and `file-too-large` from reading,
     // before any rule runs: the configuration applies to them all the same.
     let config = "[rules]\nignore = [\"unknown-document-kind\", \"file-too-large\"]\n\n[limits]\nmax-file-size = 64\n";
-    let repo = repo(config);
-    repo.write("policies/odd.yaml", "aims-kind: nonsense\n")
-        .write(
-            "policies/big.md",
-            format!("---\nowner: x\n---\n{}\n", "x".repeat(100)),
-        );
+    // An unknown kind, and a file over the 64-byte limit.
+    let odd_and_big = |config: &str| {
+        let repo = repo(config);
+        repo.write("policies/odd.yaml", "aims-kind: nonsense\n")
+            .write(
+                "policies/big.md",
+                format!("---\nowner: x\n---\n{}\n", "x".repeat(100)),
+            );
+        repo
+    };
+    let repo = odd_and_big(config);
     let (list, _) = findings(&repo, &[]);
     assert!(
         list.iter()
@@ -168,12 +173,7 @@ fn checks_without_a_control_are_ignored_by_id_wherever_they_arise() {
     let (list, _) = findings(&repo, &["--select", "A.8.2"]);
     assert!(list.iter().all(|(_, r, _)| r == LICENSE), "{list:?}");
     // Without the ignore, both are reported.
-    let repo = self::repo("[limits]\nmax-file-size = 64\n");
-    repo.write("policies/odd.yaml", "aims-kind: nonsense\n")
-        .write(
-            "policies/big.md",
-            format!("---\nowner: x\n---\n{}\n", "x".repeat(100)),
-        );
+    let repo = odd_and_big("[limits]\nmax-file-size = 64\n");
     let (list, _) = findings(&repo, &[]);
     assert!(
         list.contains(&f("policies/odd.yaml", "unknown-document-kind", "error")),

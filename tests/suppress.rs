@@ -34,6 +34,19 @@ maintenance:
   retention: replaced by each quarterly export; the previous one is deleted
 ";
 
+/// A repository with [`SHEET`] as `datasets/crm.yaml`: `before` its first line, a comment
+/// `trailing` its `provenance:` line, `after` its end; and `config` as aims-lint.toml.
+fn sheet_repo(before: &str, trailing: &str, after: &str, config: &str) -> Repo {
+    let repo = Repo::new();
+    let sheet = SHEET.replace("provenance:\n", &format!("provenance:  {trailing}\n"));
+    repo.write("datasets/crm.yaml", format!("{before}{sheet}{after}"));
+    if !config.is_empty() {
+        repo.write("aims-lint.toml", config);
+    }
+    repo.commit();
+    repo
+}
+
 fn rules_at(report: &Value, list: &str) -> Vec<(String, u64)> {
     report[list]
         .as_array()
@@ -61,16 +74,12 @@ fn detail_of<'a>(report: &'a Value, rule: &str) -> &'a str {
 
 #[test]
 fn a_suppression_with_a_reason_waives_its_finding_and_the_report_keeps_it() {
-    let repo = Repo::new();
-    let sheet = format!(
-        "# aims-lint: disable dataset-sheet-missing-quality-criteria reason=\"measured in the CRM's data-quality report\" until=2999-12-31\n{}",
-        SHEET.replace(
-            "provenance:\n",
-            "provenance:  # aims-lint: disable A.7.5 reason=\"the export job records it\"\n"
-        )
+    let repo = sheet_repo(
+        "# aims-lint: disable dataset-sheet-missing-quality-criteria reason=\"measured in the CRM's data-quality report\" until=2999-12-31\n",
+        "# aims-lint: disable A.7.5 reason=\"the export job records it\"",
+        "",
+        "",
     );
-    repo.write("datasets/crm.yaml", &sheet);
-    repo.commit();
 
     let (report, code) = check_json(&repo, &[]);
     assert_eq!(rules_at(&report, "findings"), vec![]);
@@ -103,10 +112,18 @@ fn a_suppression_with_a_reason_waives_its_finding_and_the_report_keeps_it() {
         vec![("dataset-sheet-missing-quality-criteria".to_string(), 2)]
     );
 
-    // The human summary says how many were waived.
+    // The human summary says how many were waived; the step summary also why.
     let out = repo.run(&["check", "--no-blame"]);
     assert!(
         common::stdout(&out).contains("2 findings waived by inline suppressions"),
+        "{}",
+        common::stdout(&out)
+    );
+    let out = repo.run(&["check", "--no-blame", "--format", "markdown"]);
+    assert!(
+        common::stdout(&out).contains(
+            "Not reported: 2 findings waived by inline suppressions (1 × “measured in the CRM's data-quality report”; 1 × “the export job records it”)."
+        ),
         "{}",
         common::stdout(&out)
     );
@@ -114,16 +131,12 @@ fn a_suppression_with_a_reason_waives_its_finding_and_the_report_keeps_it() {
 
 #[test]
 fn suppressions_that_cannot_be_accepted_waive_nothing_and_are_findings() {
-    let repo = Repo::new();
-    let sheet = format!(
-        "# aims-lint: disable dataset-sheet-missing-quality-criteria until=2999-12-31\n{}\n# aims-lint: disable dataset-sheet-missng-provenance reason=\"typo\"\n# aims-lint: disable A.7.* reason=\"a pattern\"\n# aims-lint: disable dataset-sheet-missing-provenance reason=\"wrong line\"\nextra: 1\n",
-        SHEET.replace(
-            "provenance:\n",
-            "provenance:  # aims-lint: disable A.7.5 reason=\"was true once\" until=2001-02-03\n"
-        )
+    let repo = sheet_repo(
+        "# aims-lint: disable dataset-sheet-missing-quality-criteria until=2999-12-31\n",
+        "# aims-lint: disable A.7.5 reason=\"was true once\" until=2001-02-03",
+        "\n# aims-lint: disable dataset-sheet-missng-provenance reason=\"typo\"\n# aims-lint: disable A.7.* reason=\"a pattern\"\n# aims-lint: disable dataset-sheet-missing-provenance reason=\"wrong line\"\nextra: 1\n",
+        "",
     );
-    repo.write("datasets/crm.yaml", &sheet);
-    repo.commit();
 
     let (report, code) = check_json(&repo, &[]);
     assert_eq!(code, Some(1));
@@ -197,14 +210,12 @@ fn markdown_takes_html_comments_in_the_body_and_yaml_comments_in_front_matter() 
 
 #[test]
 fn the_configuration_can_forbid_inline_suppressions() {
-    let repo = Repo::new();
-    let sheet = SHEET.replace(
-        "provenance:\n",
-        "provenance:  # aims-lint: disable A.7.5 reason=\"the export job records it\"\n",
+    let repo = sheet_repo(
+        "",
+        "# aims-lint: disable A.7.5 reason=\"the export job records it\"",
+        "",
+        "[suppressions]\ninline = false\n",
     );
-    repo.write("datasets/crm.yaml", &sheet)
-        .write("aims-lint.toml", "[suppressions]\ninline = false\n");
-    repo.commit();
     let (report, code) = check_json(&repo, &[]);
     assert_eq!(code, Some(1));
     assert_eq!(
