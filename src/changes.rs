@@ -67,6 +67,14 @@ pub struct Since {
     pub unchanged: usize,
 }
 
+impl Since {
+    /// The merge base's abbreviated id, as people read it.
+    #[must_use]
+    pub fn short_base(&self) -> &str {
+        &self.merge_base[..self.merge_base.len().min(7)]
+    }
+}
+
 /// The merge base's tree, to compare files with.
 pub struct Changes {
     repo: gix::Repository,
@@ -267,8 +275,11 @@ impl Changes {
 
     /// `origin/main (merge base 1a2b3c4)`.
     fn describe(&self) -> String {
-        let base = self.base.to_string();
-        format!("{} (merge base {})", self.reference, &base[..7])
+        format!(
+            "{} (merge base {})",
+            self.reference,
+            self.since().short_base()
+        )
     }
 }
 

@@ -156,7 +156,7 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> i
             line,
             "; only files changed since {} (merge base {}): {} in other files not shown",
             c.reference,
-            &c.merge_base[..c.merge_base.len().min(7)],
+            c.short_base(),
             plural(c.unchanged, "finding")
         );
     }

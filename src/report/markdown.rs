@@ -60,7 +60,7 @@ fn not_shown(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
             "{} in files not changed since `{}` (merge base `{}`)",
             plural(c.unchanged, "finding"),
             cell(&c.reference),
-            &c.merge_base[..c.merge_base.len().min(7)]
+            c.short_base()
         ));
     }
     if outcome.baselined > 0 {
