@@ -224,7 +224,7 @@ fn main() {
             "--commits" => commits = value(commits),
             "--files" => files = value(files),
             "--runs" => runs = value(runs),
-            // git reads changed-path Bloom filters from a commit-graph; gix 0.90 does not.
+            // git reads changed-path Bloom filters from a commit-graph; gix 0.91 does not.
             "--commit-graph" => commit_graph = true,
             // Generate into this (new) folder and keep it, to measure by hand.
             "--keep" => keep = args.next().map(Into::into),

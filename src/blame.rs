@@ -7,9 +7,9 @@
 //! as such. Renames are followed and `.mailmap` is honoured, as git does by default.
 //!
 //! Shallow clones (CI checkouts with `fetch-depth: 1`) have no history past their boundary
-//! commits, where gix-blame 0.20 fails. The walk is bounded in time at the oldest boundary
-//! commit, so that lines older than the clone are attributed to the boundary commit, as git
-//! does, and marked `boundary`. This relies on commit dates: a commit dated earlier than the
+//! commits, where gix-blame (0.21, with gix 0.91) fails. The walk is bounded in time at the
+//! oldest boundary commit, so that lines older than the clone are attributed to the boundary
+//! commit, as git does, and marked `boundary`. This relies on commit dates: a commit dated earlier than the
 //! boundary (clock skew) would end the walk early; `git blame` has no such limit.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use gix::ObjectId;
-use gix::bstr::ByteSlice;
+use gix::bstr::{BStr, ByteSlice};
 use serde::Serialize;
 
 use crate::finding::Finding;
@@ -223,7 +223,7 @@ impl Blamer {
         let Ok(outcome) = outcome else {
             return out;
         };
-        let mailmap = repo.open_mailmap();
+        let mailmap = Mailmap::new(&repo.open_mailmap());
         let mut commits: HashMap<ObjectId, Arc<Blame>> = HashMap::new();
         // Keyed by the finding's own line, blamed at that line clamped to the file.
         for line in lines {
@@ -242,7 +242,7 @@ impl Blamer {
         out
     }
 
-    fn describe_commit(&self, mailmap: &gix::mailmap::Snapshot, id: ObjectId) -> Blame {
+    fn describe_commit(&self, mailmap: &Mailmap, id: ObjectId) -> Blame {
         let repo = &self.repo;
         if id.is_null() {
             return Blame::without_commit(Status::Uncommitted);
@@ -260,17 +260,98 @@ impl Blamer {
         blame.commit = Some(id.to_string());
         if let Ok(commit) = repo.find_commit(id) {
             if let Ok(author) = commit.author() {
-                let author = mailmap.resolve(author);
-                blame.author_name = Some(author.name.to_string());
-                blame.author_email = Some(author.email.to_string());
+                let (name, email) = mailmap.resolve(author.name, author.email);
+                blame.author_name = Some(name.to_string());
+                blame.author_email = Some(email.to_string());
                 blame.author_time = author
-                    .time
-                    .format(gix::date::time::format::ISO8601_STRICT)
-                    .ok();
+                    .time()
+                    .ok()
+                    .and_then(|t| rfc3339(t.seconds, t.offset));
             }
             blame.summary = commit.message().ok().map(|m| m.summary().to_string());
         }
         blame
+    }
+}
+
+/// Seconds since the epoch and an offset east of UTC in seconds as RFC 3339 in that offset,
+/// `2026-01-20T07:30:00+02:00`, as `git log --date=iso-strict` prints an author time.
+///
+/// The numbers are read off gix's time, not formatted by it: gix's date format types belong to
+/// the gix-date that gix resolves to, and a patch release of another gix crate once brought a
+/// second gix-date whose types no longer matched, so that aims-lint did not compile (issue 10).
+fn rfc3339(seconds: i64, offset: i32) -> Option<String> {
+    let offset = jiff::tz::Offset::from_seconds(offset).ok()?;
+    let time = jiff::Timestamp::from_second(seconds).ok()?;
+    Some(time.display_with_offset(offset).to_string())
+}
+
+/// `.mailmap`: the identity git shows for an author, looked up as git's `map_user` does.
+///
+/// gix parses and merges the files (`.mailmap`, `mailmap.file`, `mailmap.blob`); the lookup is
+/// ours because gix-mailmap's takes a `gix_actor::SignatureRef`, and gix-mailmap may resolve to
+/// a release that depends on another gix-actor than gix does (0.36.2 did, and aims-lint no
+/// longer compiled where dependencies are resolved afresh, as `cargo install` and pre-commit
+/// do: issue 10). Here names and e-mails are bytes, whatever versions resolve.
+#[derive(Debug, Default)]
+struct Mailmap {
+    /// By the e-mail to replace, lower-cased: git compares e-mails and names without case.
+    by_email: HashMap<Vec<u8>, Identities>,
+}
+
+/// The replacements for one e-mail: for any name, and for particular names.
+#[derive(Debug, Default)]
+struct Identities {
+    any_name: Replacement,
+    by_name: HashMap<Vec<u8>, Replacement>,
+}
+
+/// What a mailmap entry puts in place of the name and the e-mail (either may stay).
+#[derive(Debug, Default)]
+struct Replacement {
+    name: Option<Vec<u8>>,
+    email: Option<Vec<u8>>,
+}
+
+impl Mailmap {
+    fn new(snapshot: &gix::mailmap::Snapshot) -> Self {
+        let mut map = Self::default();
+        // The snapshot has merged its entries already: one per e-mail without a name, and one
+        // per e-mail and name.
+        for entry in snapshot.iter() {
+            let identities = map
+                .by_email
+                .entry(entry.old_email().to_ascii_lowercase())
+                .or_default();
+            let replacement = Replacement {
+                name: entry.new_name().map(|n| n.to_vec()),
+                email: entry.new_email().map(|e| e.to_vec()),
+            };
+            match entry.old_name() {
+                Some(name) => {
+                    identities
+                        .by_name
+                        .insert(name.to_ascii_lowercase(), replacement);
+                }
+                None => identities.any_name = replacement,
+            }
+        }
+        map
+    }
+
+    /// The name and e-mail to show for `name <email>`.
+    fn resolve<'a>(&'a self, name: &'a [u8], email: &'a [u8]) -> (&'a BStr, &'a BStr) {
+        let found = self.by_email.get(&email.to_ascii_lowercase()).map(|ids| {
+            ids.by_name
+                .get(&name.to_ascii_lowercase())
+                .unwrap_or(&ids.any_name)
+        });
+        let pick =
+            |new: Option<&'a Vec<u8>>, old: &'a [u8]| new.map_or(old, Vec::as_slice).as_bstr();
+        match found {
+            Some(r) => (pick(r.name.as_ref(), name), pick(r.email.as_ref(), email)),
+            None => (name.as_bstr(), email.as_bstr()),
+        }
     }
 }
 
@@ -289,6 +370,76 @@ fn coalesce(lines: &[u32]) -> Vec<std::ops::RangeInclusive<u32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn author_times_are_rfc3339_in_the_authors_offset() {
+        assert_eq!(
+            rfc3339(1_768_887_000, 7200).as_deref(),
+            Some("2026-01-20T07:30:00+02:00")
+        );
+        assert_eq!(
+            rfc3339(1_767_628_800, -5 * 3600).as_deref(),
+            Some("2026-01-05T11:00:00-05:00")
+        );
+        // Half-hour offsets, UTC written as +00:00 (not Z), and times before 1970.
+        assert_eq!(
+            rfc3339(0, 5 * 3600 + 1800).as_deref(),
+            Some("1970-01-01T05:30:00+05:30")
+        );
+        assert_eq!(rfc3339(-1, 0).as_deref(), Some("1969-12-31T23:59:59+00:00"));
+        // Out of range (a corrupt commit): no time rather than a wrong one.
+        assert_eq!(rfc3339(i64::MAX, 0), None);
+        assert_eq!(rfc3339(0, 100 * 3600), None);
+    }
+
+    #[test]
+    fn mailmap_is_looked_up_as_git_does() {
+        let snapshot = gix::mailmap::Snapshot::from_bytes(
+            b"Eve Hopper <eve@example.org> <eve@old.example>\n\
+              <ops@example.org> <OPS@Old.Example>\n\
+              Build Bot <bot@example.org> ci <ci@example.org>\n\
+              Ada Lovelace <ada@example.org> Ada <shared@example.org>\n\
+              Bob Babbage <shared@example.org>\n",
+        );
+        let map = Mailmap::new(&snapshot);
+        let resolve = |name: &str, email: &str| {
+            let (n, e) = map.resolve(name.as_bytes(), email.as_bytes());
+            (n.to_string(), e.to_string())
+        };
+        let pair = |n: &str, e: &str| (n.to_string(), e.to_string());
+        // By e-mail, ignoring case; each field is replaced only when the entry gives it.
+        assert_eq!(
+            resolve("eve", "Eve@OLD.example"),
+            pair("Eve Hopper", "eve@example.org")
+        );
+        assert_eq!(
+            resolve("Ops", "ops@old.example"),
+            pair("Ops", "ops@example.org")
+        );
+        // By name and e-mail: only that name is mapped.
+        assert_eq!(
+            resolve("CI", "ci@example.org"),
+            pair("Build Bot", "bot@example.org")
+        );
+        assert_eq!(
+            resolve("someone", "ci@example.org"),
+            pair("someone", "ci@example.org")
+        );
+        // A name entry wins over the e-mail entry; other names fall back to the e-mail entry.
+        assert_eq!(
+            resolve("ada", "shared@example.org"),
+            pair("Ada Lovelace", "ada@example.org")
+        );
+        assert_eq!(
+            resolve("bob", "shared@example.org"),
+            pair("Bob Babbage", "shared@example.org")
+        );
+        // Unknown identities stay as they are.
+        assert_eq!(
+            resolve("Zed", "zed@example.org"),
+            pair("Zed", "zed@example.org")
+        );
+    }
 
     #[test]
     fn ranges_coalesce() {

@@ -330,3 +330,78 @@ fn a_repository_without_commits_has_only_untracked_lines() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn mailmap_entries_of_every_form_map_authors_as_git_does() {
+    // One line by each identity; the mailmap maps some by e-mail (in another case), some by
+    // name and e-mail, and leaves one alone.
+    let repo = Repo::new();
+    repo.write(
+        "aims-lint.toml",
+        "[documents]\nnote = [\"notes/*.yaml\"]\n\n[rules]\npaths = [\"org-rules\"]\n",
+    )
+    .write("org-rules/x-not-text.yaml", RULE)
+    .write(
+        ".mailmap",
+        "Eve Hopper <eve@example.org> <EVE@old.example>\n\
+         <ops@example.org> <ops@old.example>\n\
+         Build Bot <bot@example.org> ci <ci@example.org>\n\
+         Ada Lovelace <ada@example.org> Ada <shared@example.org>\n\
+         Bob Babbage <shared@example.org>\n",
+    );
+    let authors = [
+        ("eve", "eve@old.example"),
+        ("Ops", "OPS@old.example"),
+        ("CI", "ci@example.org"),
+        ("someone", "ci@example.org"),
+        ("ada", "shared@example.org"),
+        ("bob", "shared@example.org"),
+        ("Zed", "zed@example.org"),
+    ];
+    for (i, (name, email)) in authors.iter().enumerate() {
+        let text = (1..=authors.len()).fold(String::new(), |mut out, k| {
+            let v = if k <= i + 1 { "1" } else { "\"x\"" };
+            let _ = writeln!(out, "k{k}: {v}");
+            out
+        });
+        repo.write("notes/a.yaml", text);
+        repo.commit_as(
+            name,
+            email,
+            &format!("2026-02-0{}T09:00:00+00:00", i + 1),
+            "one more",
+        );
+    }
+    let found = findings(repo.path(), &[]);
+    assert_eq!(found.len(), authors.len());
+    for f in &found {
+        let line = f["span"]["start"]["line"].as_u64().unwrap();
+        assert_eq!(
+            f["blame"],
+            git_blame(repo.path(), "notes/a.yaml", line, true),
+            "line {line}"
+        );
+    }
+    let shown: Vec<String> = found
+        .iter()
+        .map(|f| {
+            format!(
+                "{} <{}>",
+                f["blame"]["author_name"].as_str().unwrap(),
+                f["blame"]["author_email"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "Eve Hopper <eve@example.org>",
+            "Ops <ops@example.org>",
+            "Build Bot <bot@example.org>",
+            "someone <ci@example.org>",
+            "Ada Lovelace <ada@example.org>",
+            "Bob Babbage <shared@example.org>",
+            "Zed <zed@example.org>",
+        ]
+    );
+}
