@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// musl's allocator is slow under many small allocations from several threads: the static
+/// Linux release binaries use mimalloc (see Cargo.toml for the measurement).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = aims_lint::cli::Cli::parse();
     match aims_lint::run(&cli) {

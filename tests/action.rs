@@ -13,8 +13,12 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -25,8 +29,13 @@ fn crate_dir() -> &'static Path {
 }
 
 fn action() -> Value {
-    let text = std::fs::read_to_string(crate_dir().join("action.yml")).unwrap();
-    let source = aims_lint::source::SourceFile::new("action.yml", text);
+    yaml("action.yml")
+}
+
+/// A YAML file of this crate as JSON.
+fn yaml(path: &str) -> Value {
+    let text = std::fs::read_to_string(crate_dir().join(path)).unwrap();
+    let source = aims_lint::source::SourceFile::new(path, text);
     let (doc, findings) = aims_lint::parse::parse(
         &source,
         aims_lint::parse::Format::Yaml,
@@ -36,7 +45,11 @@ fn action() -> Value {
     doc.data[0].node.to_json()
 }
 
-/// `${{ inputs.name }}` and `${{ github.action_path }}` in a step's `env`, as GitHub expands them.
+/// The action's repository and token as the tests' GitHub gives them.
+const ACTION_REPOSITORY: &str = "acme/aims-lint";
+
+/// `${{ inputs.name }}` and the `${{ github.… }}` values a step's `env` uses, as GitHub
+/// expands them.
 fn expand(value: &str, inputs: &BTreeMap<String, String>) -> String {
     let mut out = value.to_string();
     for (name, v) in inputs {
@@ -46,20 +59,58 @@ fn expand(value: &str, inputs: &BTreeMap<String, String>) -> String {
         "${{ github.action_path }}",
         &crate_dir().display().to_string(),
     )
+    .replace("${{ github.action_repository }}", ACTION_REPOSITORY)
+    .replace("${{ github.token }}", "a-token")
 }
 
 struct Run {
     output: Output,
     github_output: String,
     summary: String,
+    github_path: String,
+    /// `RUNNER_TEMP` and the files of `GITHUB_OUTPUT` and the others, kept as long as the run.
+    _files: tempfile::TempDir,
+}
+
+impl Run {
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Both streams, for assertion messages.
+    fn log(&self) -> String {
+        format!(
+            "{}{}",
+            self.stdout(),
+            String::from_utf8_lossy(&self.output.stderr)
+        )
+    }
 }
 
 fn run_check_step(repo: &Repo, given: &[(&str, &str)]) -> Run {
     run_check_step_in(repo, given, "main")
 }
 
-/// The check step in a pull request to `base_ref` (`""`: a push).
+/// The check step in a pull request to `base_ref` (`""`: a push), with the binary under test
+/// on `PATH`, as the install step would put it.
 fn run_check_step_in(repo: &Repo, given: &[(&str, &str)], base_ref: &str) -> Run {
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    run_step(
+        "check",
+        repo.path(),
+        given,
+        &[("PATH", &path), ("GITHUB_BASE_REF", base_ref)],
+    )
+}
+
+/// The step `id` of action.yml, run as GitHub runs it in `dir`, with the action's inputs
+/// (defaults, then `given`), GitHub's environment, and then `env`.
+fn run_step(id: &str, dir: &Path, given: &[(&str, &str)], env: &[(&str, &str)]) -> Run {
     let action = action();
     let mut inputs: BTreeMap<String, String> = action["inputs"]
         .as_object()
@@ -75,47 +126,49 @@ fn run_check_step_in(repo: &Repo, given: &[(&str, &str)], base_ref: &str) -> Run
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["id"] == "check")
+        .find(|s| s["id"] == id)
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("step.sh");
+    let files = tempfile::tempdir().unwrap();
+    let script = files.path().join("step.sh");
     std::fs::write(&script, step["run"].as_str().unwrap()).unwrap();
-    let files: Vec<PathBuf> = ["output", "summary", "path"]
-        .iter()
-        .map(|f| dir.path().join(f))
-        .collect();
-    for f in &files {
+    let [output, summary, github_path, temp] =
+        ["output", "summary", "path", "temp"].map(|f| files.path().join(f));
+    for f in [&output, &summary, &github_path] {
         std::fs::write(f, "").unwrap();
     }
-    let bin_dir = Path::new(BIN).parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    std::fs::create_dir(&temp).unwrap();
     let mut cmd = Command::new("bash");
     cmd.args(["--noprofile", "--norc", "-eo", "pipefail"])
         .arg(&script)
-        .current_dir(repo.path())
-        .env("PATH", path)
+        .current_dir(dir)
         .env("GITHUB_ACTIONS", "true")
-        .env("GITHUB_WORKSPACE", repo.path())
-        .env("GITHUB_BASE_REF", base_ref)
-        .env("GITHUB_OUTPUT", &files[0])
-        .env("GITHUB_STEP_SUMMARY", &files[1])
-        .env("GITHUB_PATH", &files[2])
+        .env("GITHUB_WORKSPACE", dir)
+        .env("GITHUB_BASE_REF", "")
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_PATH", &github_path)
         .env("GITHUB_SERVER_URL", "https://github.com")
         .env("GITHUB_REPOSITORY", "acme/governance")
         .env("GITHUB_SHA", "0123abc")
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("RUNNER_TEMP", &temp)
+        .env_remove("AIMS_LINT_RELEASES_URL")
         .env_remove("NO_COLOR");
     for (k, v) in step["env"].as_object().unwrap() {
         cmd.env(k, expand(v.as_str().unwrap(), &inputs));
     }
-    let output = cmd.output().unwrap();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let read = |f: &Path| std::fs::read_to_string(f).unwrap();
     Run {
-        output,
-        github_output: std::fs::read_to_string(&files[0]).unwrap(),
-        summary: std::fs::read_to_string(&files[1]).unwrap(),
+        output: out,
+        github_output: read(&output),
+        summary: read(&summary),
+        github_path: read(&github_path),
+        _files: files,
     }
 }
 
@@ -302,5 +355,563 @@ fn action_yml_follows_githubs_action_schema() {
             .as_str()
             .unwrap()
             .contains("steps.check.outputs.sarif-file")
+    );
+}
+
+// The install step: a release served from 127.0.0.1, as GitHub's release downloads would be.
+
+/// The release asset of the test runner (`RUNNER_OS=Linux`, `RUNNER_ARCH=X64`).
+const TARGET: &str = "x86_64-unknown-linux-musl";
+const ASSET: &str = "aims-lint-x86_64-unknown-linux-musl.tar.gz";
+
+/// The binary under test, stripped of its debug information (a tenth of the size), packaged by
+/// the release workflow's own `.github/release/package.sh`: the archive and its `.sha256`,
+/// made once per test run.
+fn packaged() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let binary = dir.join("aims-lint");
+        let stripped = Command::new("strip")
+            .arg("-o")
+            .arg(&binary)
+            .arg(BIN)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !stripped {
+            std::fs::copy(BIN, &binary).unwrap();
+        }
+        let out = Command::new("bash")
+            .arg(crate_dir().join(".github/release/package.sh"))
+            .arg(&binary)
+            .arg(TARGET)
+            .arg(dir.join("dist"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        dir.join("dist")
+    })
+}
+
+/// A folder served as `<url>/releases`: `download/<tag>/` and `latest/download/` hold what
+/// the test puts there.
+struct Releases {
+    root: tempfile::TempDir,
+    url: String,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl Releases {
+    /// Serve an empty folder on a free port of 127.0.0.1: files that exist are 200, others
+    /// 404, and anything under `/status/<code>/` answers that code. Every path asked is kept.
+    fn serve() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let (dir, log) = (root.path().to_path_buf(), Arc::clone(&asked));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(&stream);
+                let mut request = String::new();
+                let _ = reader.read_line(&mut request);
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    header.clear();
+                }
+                let path = request.split(' ').nth(1).unwrap_or("/").to_string();
+                log.lock().unwrap().push(path.clone());
+                let (status, body) = match path.strip_prefix("/status/") {
+                    Some(rest) => (rest[..3].to_string(), Vec::new()),
+                    None if path.contains("..") => ("404".to_string(), Vec::new()),
+                    None => match std::fs::read(dir.join(path.trim_start_matches('/'))) {
+                        Ok(body) => ("200".to_string(), body),
+                        Err(_) => ("404".to_string(), b"Not Found".to_vec()),
+                    },
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            }
+        });
+        Self { root, url, asked }
+    }
+
+    /// Publish the packaged binary under `dir` (`download/v0.1.0`, `latest/download`).
+    fn publish(&self, dir: &str) -> PathBuf {
+        let to = self.root.path().join("releases").join(dir);
+        std::fs::create_dir_all(&to).unwrap();
+        for name in [ASSET.to_string(), format!("{ASSET}.sha256")] {
+            std::fs::copy(packaged().join(&name), to.join(&name)).unwrap();
+        }
+        to
+    }
+
+    /// The install step, told to download from here.
+    fn install(&self, given: &[(&str, &str)], env: &[(&str, &str)]) -> Run {
+        let url = format!("{}/releases", self.url);
+        install_from(&url, given, env)
+    }
+
+    fn asked(&self) -> Vec<String> {
+        std::mem::take(&mut *self.asked.lock().unwrap())
+    }
+}
+
+/// The install step, told to download releases from `url`.
+fn install_from(url: &str, given: &[(&str, &str)], env: &[(&str, &str)]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = vec![("AIMS_LINT_RELEASES_URL", url)];
+    all.extend_from_slice(env);
+    run_step("install", dir.path(), given, &all)
+}
+
+fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+/// `gh` on a `PATH` of its own that records its arguments and exits with `status`: the path
+/// to put first on `PATH`, and the file of arguments.
+fn fake_gh(status: i32) -> (tempfile::TempDir, String, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let args = dir.path().join("args");
+    let gh = dir.path().join("gh");
+    std::fs::write(
+        &gh,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\necho \"GH_TOKEN=$GH_TOKEN\" >> '{}'\nexit {status}\n",
+            args.display(),
+            args.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    (dir, path, args)
+}
+
+#[test]
+fn the_install_step_installs_the_release_binary_of_the_actions_own_version() {
+    let releases = Releases::serve();
+    releases.publish(&format!("download/v{}", version()));
+    let run = releases.install(&[], &[]);
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.log());
+    assert_eq!(
+        releases.asked(),
+        [
+            format!("/releases/download/v{}/{ASSET}", version()),
+            format!("/releases/download/v{}/{ASSET}.sha256", version()),
+        ]
+    );
+    assert_eq!(
+        run.github_output,
+        format!("source=release\nversion={}\n", version())
+    );
+    assert!(
+        run.stdout()
+            .contains(&format!("installed aims-lint {} for {TARGET}", version())),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.stdout()
+            .contains("attestation: not verified (no gh on PATH")
+    );
+    // What the step put on PATH is a working aims-lint, and the check step runs with it.
+    let bin_dir = run.github_path.trim_end();
+    let installed = Path::new(bin_dir).join("aims-lint");
+    let out = Command::new(&installed).arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("aims-lint {}", version())
+    );
+    let repo = repo();
+    let path = format!("{bin_dir}:{}", std::env::var("PATH").unwrap_or_default());
+    let check = run_step("check", repo.path(), &[], &[("PATH", &path)]);
+    assert_eq!(check.output.status.code(), Some(1), "{}", check.log());
+    assert!(check.stdout().contains("error[model-card-missing-license]"));
+    // The installed binary is the one the test packaged.
+    let packaged_binary = packaged().parent().unwrap().join("aims-lint");
+    assert_eq!(
+        std::fs::read(installed).unwrap(),
+        std::fs::read(packaged_binary).unwrap()
+    );
+}
+
+#[test]
+fn a_release_binary_that_does_not_match_its_checksum_is_refused() {
+    let releases = Releases::serve();
+    let dir = releases.publish(&format!("download/v{}", version()));
+    let mut tampered = std::fs::read(dir.join(ASSET)).unwrap();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    std::fs::write(dir.join(ASSET), tampered).unwrap();
+    let run = releases.install(&[], &[]);
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.log());
+    assert!(
+        run.stdout()
+            .contains("::error title=aims-lint install::checksum mismatch for http://127.0.0.1:"),
+        "{}",
+        run.log()
+    );
+    assert!(run.stdout().contains("refusing it"), "{}", run.log());
+    // Nothing is installed, and the action does not fall back to building.
+    assert_eq!(run.github_path, "");
+    assert_eq!(run.github_output, "");
+
+    // A release without its checksum file, or with one that holds no digest, is refused too.
+    std::fs::write(dir.join(format!("{ASSET}.sha256")), "not a digest\n").unwrap();
+    let run = releases.install(&[], &[]);
+    assert_eq!(run.output.status.code(), Some(1));
+    assert!(
+        run.stdout()
+            .contains(".sha256 does not hold a SHA-256 digest"),
+        "{}",
+        run.log()
+    );
+    std::fs::remove_file(dir.join(format!("{ASSET}.sha256"))).unwrap();
+    let run = releases.install(&[], &[]);
+    assert_eq!(run.output.status.code(), Some(1));
+    assert!(
+        run.stdout().contains("but no checksum file") && run.stdout().contains("HTTP 404"),
+        "{}",
+        run.log()
+    );
+    assert_eq!(run.github_path, "");
+}
+
+#[test]
+fn without_a_release_binary_the_action_builds_from_source_and_says_so() {
+    let releases = Releases::serve();
+    let run = releases.install(&[], &[]);
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.log());
+    assert_eq!(run.github_output, "source=build\n");
+    assert_eq!(run.github_path, "");
+    let log = run.stdout();
+    assert!(
+        log.contains(&format!(
+            "::notice title=aims-lint install::no release v{} of aims-lint with a binary for {TARGET}",
+            version()
+        )) && log.contains("HTTP 404): building aims-lint from source instead"),
+        "{log}"
+    );
+    // The cache and build steps run only then.
+    let steps = action()["runs"]["steps"].as_array().unwrap().clone();
+    for id in ["Cache the aims-lint build", "Build aims-lint from source"] {
+        let step = steps.iter().find(|s| s["name"] == id).unwrap();
+        assert_eq!(step["if"], "steps.install.outputs.source == 'build'");
+    }
+
+    // A runner without a release binary (32-bit ARM), and the action used from a folder: no
+    // download is tried.
+    releases.publish(&format!("download/v{}", version()));
+    releases.asked();
+    let run = releases.install(&[], &[("RUNNER_ARCH", "ARM")]);
+    assert_eq!(run.github_output, "source=build\n", "{}", run.log());
+    assert!(
+        run.stdout()
+            .contains("no release binary is built for Linux ARM"),
+        "{}",
+        run.log()
+    );
+    let run = install_from("", &[], &[("ACTION_REPOSITORY", "")]);
+    assert_eq!(run.github_output, "source=build\n", "{}", run.log());
+    assert!(run.stdout().contains("the action is used from a folder"));
+    assert_eq!(releases.asked(), Vec::<String>::new());
+}
+
+#[test]
+fn the_version_input_picks_another_release() {
+    let releases = Releases::serve();
+    releases.publish("latest/download");
+    let run = releases.install(&[("version", "latest")], &[]);
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.log());
+    assert_eq!(
+        releases.asked(),
+        [
+            format!("/releases/latest/download/{ASSET}"),
+            format!("/releases/latest/download/{ASSET}.sha256"),
+        ]
+    );
+    assert!(run.github_output.starts_with("source=release\n"));
+
+    releases.publish(&format!("download/v{}", version()));
+    let run = releases.install(&[("version", &format!("v{}", version()))], &[]);
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.log());
+    releases.asked();
+
+    // A release whose binary says another version is refused: it is not what was asked for.
+    releases.publish("download/v0.0.9");
+    let run = releases.install(&[("version", "0.0.9")], &[]);
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.log());
+    assert_eq!(
+        releases.asked()[0],
+        format!("/releases/download/v0.0.9/{ASSET}")
+    );
+    assert!(
+        run.stdout().contains(&format!(
+            "release v0.0.9 holds 'aims-lint {}', not aims-lint 0.0.9: refusing it",
+            version()
+        )),
+        "{}",
+        run.log()
+    );
+    assert_eq!(run.github_path, "");
+
+    // What is not a version is refused before anything is downloaded, and is not echoed raw.
+    let run = releases.install(&[("version", "1.0\n::error::injected")], &[]);
+    assert_eq!(run.output.status.code(), Some(1));
+    assert!(
+        run.stdout()
+            .contains("version: '1.0%0A::error::injected' is not a release"),
+        "{}",
+        run.log()
+    );
+    assert!(!run.stdout().contains("\n::error::injected"));
+    assert!(releases.asked().is_empty());
+}
+
+#[test]
+fn attestations_are_verified_with_gh_where_it_is_installed() {
+    let releases = Releases::serve();
+    releases.publish(&format!("download/v{}", version()));
+    let (_gh, path, args) = fake_gh(0);
+    let run = releases.install(&[], &[("PATH", &path)]);
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.log());
+    assert_eq!(
+        std::fs::read_to_string(&args).unwrap(),
+        format!(
+            "attestation verify {ASSET} --repo {ACTION_REPOSITORY} --signer-workflow {ACTION_REPOSITORY}/.github/workflows/release.yml\nGH_TOKEN=a-token\n"
+        )
+    );
+    assert!(
+        run.stdout()
+            .contains("attestation: build provenance verified with gh attestation verify"),
+        "{}",
+        run.log()
+    );
+
+    // gh finds no provenance: refused, nothing installed.
+    let (_gh, path, _) = fake_gh(1);
+    let run = releases.install(&[], &[("PATH", &path)]);
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.log());
+    assert!(
+        run.stdout().contains(
+            "gh attestation verify found no build provenance of acme/aims-lint's release workflow"
+        ),
+        "{}",
+        run.log()
+    );
+    assert_eq!(run.github_path, "");
+    // `never` does not ask gh; `always` fails where there is no gh to ask.
+    let (_gh, path, args) = fake_gh(1);
+    let run = releases.install(&[("verify-attestation", "never")], &[("PATH", &path)]);
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.log());
+    assert!(!args.exists());
+    if Command::new("sh")
+        .args(["-c", "command -v gh"])
+        .output()
+        .unwrap()
+        .status
+        .success()
+    {
+        eprintln!("gh is installed here: the test of `always` without gh is skipped");
+        return;
+    }
+    let run = releases.install(&[("verify-attestation", "always")], &[]);
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.log());
+    assert!(
+        run.stdout()
+            .contains("verify-attestation: always, but the attestation cannot be verified here")
+    );
+    let run = releases.install(&[("verify-attestation", "sometimes")], &[]);
+    assert_eq!(run.output.status.code(), Some(1));
+    assert!(
+        run.stdout()
+            .contains("'sometimes' is not one of auto, always, never")
+    );
+}
+
+#[test]
+fn download_failures_other_than_a_missing_release_stop_the_step() {
+    let releases = Releases::serve();
+    // Forbidden (a rate limit, a proxy): not a reason to build something else.
+    let url = format!("{}/status/403/releases", releases.url);
+    let run = install_from(&url, &[], &[]);
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.log());
+    assert!(run.stdout().contains("answered HTTP 403"), "{}", run.log());
+    assert_eq!(run.github_output, "");
+    // Nobody listening.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let run = install_from(&format!("http://{closed}/releases"), &[], &[]);
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.log());
+    assert!(
+        run.stdout().contains("could not download http://"),
+        "{}",
+        run.log()
+    );
+    // Plain HTTP anywhere but this machine.
+    let run = install_from("http://example.org/releases", &[], &[]);
+    assert_eq!(run.output.status.code(), Some(1));
+    assert!(
+        run.stdout()
+            .contains("releases must be fetched over https, not from http://example.org/releases"),
+        "{}",
+        run.log()
+    );
+}
+
+#[test]
+fn the_release_archive_holds_the_binary_readme_and_licence() {
+    let dist = packaged();
+    let out = Command::new("tar")
+        .arg("-tzf")
+        .arg(dist.join(ASSET))
+        .output()
+        .unwrap();
+    let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            format!("aims-lint-{TARGET}/"),
+            format!("aims-lint-{TARGET}/LICENSE"),
+            format!("aims-lint-{TARGET}/README.md"),
+            format!("aims-lint-{TARGET}/aims-lint"),
+        ]
+    );
+    // sha256sum -c accepts the checksum file as it is.
+    let out = Command::new("sha256sum")
+        .args(["-c", &format!("{ASSET}.sha256")])
+        .current_dir(dist)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn the_release_workflow_builds_what_the_install_step_downloads() {
+    let workflow = yaml(".github/workflows/release.yml");
+    let matrix: Vec<&str> = workflow["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["target"].as_str().unwrap())
+        .collect();
+    let install = std::fs::read_to_string(crate_dir().join("action/install.sh")).unwrap();
+    let downloaded: Vec<&str> = install
+        .lines()
+        .filter_map(|l| l.split_once(") target=")?.1.split_once(" ;;"))
+        .map(|(target, _)| target)
+        .collect();
+    let (mut built, mut fetched) = (matrix.clone(), downloaded.clone());
+    built.sort_unstable();
+    fetched.sort_unstable();
+    assert_eq!(built, fetched);
+    assert!(downloaded.contains(&TARGET));
+    // The release job waits for every archive.
+    let waits = workflow["jobs"]["release"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .any(|run| run.contains(&format!("test \"$#\" -eq {}", matrix.len())));
+    assert!(
+        waits,
+        "the release job does not count {} archives",
+        matrix.len()
+    );
+
+    let Some(tool) = peer("AIMS_LINT_CHECK_JSONSCHEMA") else {
+        return;
+    };
+    for schema in [
+        "vendor.github-workflows",
+        "custom.github-workflows-require-timeout",
+    ] {
+        let out = Command::new(&tool)
+            .args(["--builtin-schema", schema])
+            .arg(crate_dir().join(".github/workflows/release.yml"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{schema}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Every shell script of the action, the release and CI passes shellcheck, and no `run:` of a
+/// step pastes an expression (`${{ … }}`) into its script, where an input could inject
+/// commands: values reach scripts through `env` only.
+#[test]
+fn scripts_pass_shellcheck_and_take_values_only_from_env() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut scripts: Vec<PathBuf> = [
+        "action/install.sh",
+        ".github/release/package.sh",
+        ".ci/run",
+        ".ci/fresh-deps",
+    ]
+    .iter()
+    .map(|p| crate_dir().join(p))
+    .collect();
+    let release = yaml(".github/workflows/release.yml");
+    let mut steps: Vec<(String, Value)> = action()["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| ("action.yml".to_string(), s.clone()))
+        .collect();
+    for (job, body) in release["jobs"].as_object().unwrap() {
+        for s in body["steps"].as_array().unwrap() {
+            steps.push((format!("release.yml job {job}"), s.clone()));
+        }
+    }
+    for (i, (place, step)) in steps.iter().enumerate() {
+        let Some(run) = step["run"].as_str() else {
+            continue;
+        };
+        assert!(
+            !run.contains("${{"),
+            "{place}, step {}: {run}",
+            step["name"]
+        );
+        let file = dir.path().join(format!("step-{i}.sh"));
+        std::fs::write(&file, format!("#!/usr/bin/env bash\n{run}")).unwrap();
+        scripts.push(file);
+    }
+    let Some(tool) = peer("AIMS_LINT_SHELLCHECK") else {
+        return;
+    };
+    let out = Command::new(tool).args(&scripts).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
     );
 }
