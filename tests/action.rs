@@ -915,3 +915,47 @@ fn scripts_pass_shellcheck_and_take_values_only_from_env() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// The fallback build runs cargo in the action's folder: cargo reads `.cargo/config.toml` (and
+/// rustup `rust-toolchain.toml`) from the current folder up, and a pull request's own must not
+/// decide how the gate's binary is built (a `rustc-wrapper` could make it pass everything).
+#[test]
+fn the_fallback_build_ignores_the_checked_repositorys_cargo_configuration() {
+    let repo = repo();
+    repo.write(
+        ".cargo/config.toml",
+        "[build]\nrustc-wrapper = \"./pass-everything.sh\"\n",
+    )
+    .write(
+        "rust-toolchain.toml",
+        "[toolchain]\npath = \"./fake-toolchain\"\n",
+    );
+    // A stand-in cargo that records where it runs and with what.
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("log");
+    std::fs::write(
+        bin.path().join("cargo"),
+        format!("#!/bin/sh\necho \"$PWD $*\" > '{}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        bin.path().join("cargo"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = run_step("build", repo.path(), &[], &[("PATH", &path)]);
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.log());
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap().trim(),
+        format!("{} build --release --locked --quiet", crate_dir().display())
+    );
+    assert_eq!(
+        run.github_path.trim(),
+        crate_dir().join("target/release").display().to_string()
+    );
+}
