@@ -478,28 +478,33 @@ fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
-/// `gh` on a `PATH` of its own that records its arguments and exits with `status`: the path
-/// to put first on `PATH`, and the file of arguments.
-fn fake_gh(status: i32) -> (tempfile::TempDir, String, PathBuf) {
+/// A stand-in for the command `name`, alone in a folder: a shell script whose `$LOG` is a file
+/// beside it (`log`) and that ends with `body`. Returns the folder, a `PATH` with it first, and
+/// the log file.
+fn stand_in(name: &str, body: &str) -> (tempfile::TempDir, String, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let args = dir.path().join("args");
-    let gh = dir.path().join("gh");
+    let log = dir.path().join("log");
+    let script = dir.path().join(name);
     std::fs::write(
-        &gh,
-        format!(
-            "#!/bin/sh\necho \"$@\" >> '{}'\necho \"GH_TOKEN=$GH_TOKEN\" >> '{}'\nexit {status}\n",
-            args.display(),
-            args.display()
-        ),
+        &script,
+        format!("#!/bin/sh\nLOG='{}'\n{body}\n", log.display()),
     )
     .unwrap();
-    std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let path = format!(
         "{}:{}",
         dir.path().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    (dir, path, args)
+    (dir, path, log)
+}
+
+/// `gh` that records its arguments and token, and exits with `status`.
+fn fake_gh(status: i32) -> (tempfile::TempDir, String, PathBuf) {
+    stand_in(
+        "gh",
+        &format!("echo \"$@\" >> \"$LOG\"\necho \"GH_TOKEN=$GH_TOKEN\" >> \"$LOG\"\nexit {status}"),
+    )
 }
 
 #[test]
@@ -931,23 +936,7 @@ fn the_fallback_build_ignores_the_checked_repositorys_cargo_configuration() {
         "[toolchain]\npath = \"./fake-toolchain\"\n",
     );
     // A stand-in cargo that records where it runs and with what.
-    let bin = tempfile::tempdir().unwrap();
-    let log = bin.path().join("log");
-    std::fs::write(
-        bin.path().join("cargo"),
-        format!("#!/bin/sh\necho \"$PWD $*\" > '{}'\n", log.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(
-        bin.path().join("cargo"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.path().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let (_cargo, path, log) = stand_in("cargo", "echo \"$PWD $*\" > \"$LOG\"");
     let run = run_step("build", repo.path(), &[], &[("PATH", &path)]);
     assert_eq!(run.output.status.code(), Some(0), "{}", run.log());
     assert_eq!(
