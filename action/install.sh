@@ -119,20 +119,20 @@ if [ "$actual" != "$expected" ]; then
 fi
 echo "SHA-256 of $asset is the published one: $actual"
 
-attestation="not verified"
+provenance="not verified"
 mode="${INPUT_VERIFY_ATTESTATION:-auto}"
 case "$mode" in
-  never) attestation="not verified (verify-attestation: never)" ;;
+  never) provenance="not verified (verify-attestation: never)" ;;
   auto | always)
     if command -v gh > /dev/null 2>&1 && [ -n "${GH_TOKEN:-}" ] && [ -n "${ACTION_REPOSITORY:-}" ]; then
       gh attestation verify "$asset" --repo "$ACTION_REPOSITORY" \
         --signer-workflow "$ACTION_REPOSITORY/.github/workflows/release.yml" \
         || fail "gh attestation verify found no build provenance of $ACTION_REPOSITORY's release workflow for $asset: refusing it"
-      attestation="build provenance verified with gh attestation verify"
+      provenance="verified (gh attestation verify)"
     elif [ "$mode" = always ]; then
       fail "verify-attestation: always, but the attestation cannot be verified here (needs gh on PATH, a token and the action's repository)"
     else
-      attestation="not verified (no gh on PATH, or no token): the checksum was"
+      provenance="not verified (no gh on PATH, or no token)"
     fi
     ;;
   *) fail "verify-attestation: '$mode' is not one of auto, always, never" ;;
@@ -153,4 +153,4 @@ fi
 echo "$bin_dir" >> "$GITHUB_PATH"
 echo "source=release" >> "$GITHUB_OUTPUT"
 echo "version=${got#aims-lint }" >> "$GITHUB_OUTPUT"
-echo "installed $got for $target from $url (attestation: $attestation)"
+echo "installed $got for $target from $url (SHA-256 verified; build provenance $provenance)"

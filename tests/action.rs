@@ -530,10 +530,9 @@ fn the_install_step_installs_the_release_binary_of_the_actions_own_version() {
         "{}",
         run.log()
     );
-    assert!(
-        run.stdout()
-            .contains("attestation: not verified (no gh on PATH")
-    );
+    assert!(run.stdout().contains(
+        "(SHA-256 verified; build provenance not verified (no gh on PATH, or no token))"
+    ));
     // What the step put on PATH is a working aims-lint, and the check step runs with it.
     let bin_dir = run.github_path.trim_end();
     let installed = Path::new(bin_dir).join("aims-lint");
@@ -703,7 +702,7 @@ fn attestations_are_verified_with_gh_where_it_is_installed() {
     );
     assert!(
         run.stdout()
-            .contains("attestation: build provenance verified with gh attestation verify"),
+            .contains("(SHA-256 verified; build provenance verified (gh attestation verify))"),
         "{}",
         run.log()
     );
