@@ -125,9 +125,14 @@ case "$mode" in
   never) provenance="not verified (verify-attestation: never)" ;;
   auto | always)
     if command -v gh > /dev/null 2>&1 && [ -n "${GH_TOKEN:-}" ] && [ -n "${ACTION_REPOSITORY:-}" ]; then
+      # Built by this repository's release workflow, on a GitHub-hosted runner, and (unless
+      # `latest` was asked for) from the tag of the version asked for.
+      source_ref=()
+      if [ -n "$version" ]; then source_ref=(--source-ref "refs/tags/$tag"); fi
       gh attestation verify "$asset" --repo "$ACTION_REPOSITORY" \
         --signer-workflow "$ACTION_REPOSITORY/.github/workflows/release.yml" \
-        || fail "gh attestation verify found no build provenance of $ACTION_REPOSITORY's release workflow for $asset: refusing it"
+        "${source_ref[@]}" --deny-self-hosted-runners \
+        || fail "gh attestation verify found no build provenance of $ACTION_REPOSITORY's release workflow for $asset${version:+ at $tag}: refusing it"
       provenance="verified (gh attestation verify)"
     elif [ "$mode" = always ]; then
       fail "verify-attestation: always, but the attestation cannot be verified here (needs gh on PATH, a token and the action's repository)"

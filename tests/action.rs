@@ -697,7 +697,8 @@ fn attestations_are_verified_with_gh_where_it_is_installed() {
     assert_eq!(
         std::fs::read_to_string(&args).unwrap(),
         format!(
-            "attestation verify {ASSET} --repo {ACTION_REPOSITORY} --signer-workflow {ACTION_REPOSITORY}/.github/workflows/release.yml\nGH_TOKEN=a-token\n"
+            "attestation verify {ASSET} --repo {ACTION_REPOSITORY} --signer-workflow {ACTION_REPOSITORY}/.github/workflows/release.yml --source-ref refs/tags/v{} --deny-self-hosted-runners\nGH_TOKEN=a-token\n",
+            version()
         )
     );
     assert!(
@@ -712,13 +713,24 @@ fn attestations_are_verified_with_gh_where_it_is_installed() {
     let run = releases.install(&[], &[("PATH", &path)]);
     assert_eq!(run.output.status.code(), Some(1), "{}", run.log());
     assert!(
-        run.stdout().contains(
-            "gh attestation verify found no build provenance of acme/aims-lint's release workflow"
-        ),
+        run.stdout().contains(&format!(
+            "gh attestation verify found no build provenance of acme/aims-lint's release workflow for {ASSET} at v{}: refusing it",
+            version()
+        )),
         "{}",
         run.log()
     );
     assert_eq!(run.github_path, "");
+    // With `latest` there is no tag to require.
+    releases.publish("latest/download");
+    let (_gh, path, args) = fake_gh(0);
+    let run = releases.install(&[("version", "latest")], &[("PATH", &path)]);
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.log());
+    let asked = std::fs::read_to_string(&args).unwrap();
+    assert!(
+        !asked.contains("--source-ref") && asked.contains("--deny-self-hosted-runners"),
+        "{asked}"
+    );
     // `never` does not ask gh; `always` fails where there is no gh to ask.
     let (_gh, path, args) = fake_gh(1);
     let run = releases.install(&[("verify-attestation", "never")], &[("PATH", &path)]);
