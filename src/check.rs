@@ -1,20 +1,24 @@
 //! Running rules on one document: schema errors mapped back to spans, and required sections.
+//!
+//! A Markdown document answers metadata in its text too ([`crate::fields`]): the rules
+//! validate the front matter with what the labels and sections of the body answer added, and
+//! point at that text. Fields missing from the same place are one finding that names them all.
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{Arc, LazyLock};
 
 use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 
 use crate::controls;
+use crate::fields::{self, Answered};
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::parse::markdown::{Heading, normalize_heading};
 use crate::parse::yaml::{Node, NodeValue};
 use crate::parse::{Document, Format, Instance};
-use crate::rules::{Registry, Rule};
+use crate::rules::{Check, Registry, Rule};
+use crate::sections::{Verdict, Vocabulary, judge};
 use crate::source::{SourceFile, Span};
-
-/// The Hugging Face card templates' placeholder for a section nobody filled in.
-pub const PLACEHOLDER: &str = "[More Information Needed]";
 
 /// Where a schema error is, in the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +29,8 @@ pub struct Located {
     pub pointer: String,
     /// What is wrong there.
     pub detail: String,
+    /// For a missing key: its name (findings of keys missing from one place are merged).
+    pub missing: Option<String>,
 }
 
 /// Reported when a document names an Annex A control that does not exist.
@@ -36,6 +42,21 @@ pub static UNKNOWN_CONTROL: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
         "use a control id from `aims-lint rules` (A.2.2 to A.10.4); give the organisation's own controls ids that do not start with `A.`",
     )
 });
+
+/// Reported for a template placeholder left where content belongs: anywhere in a governance
+/// document, and in any document's metadata (cards are judged by their required sections).
+pub static TEMPLATE_PLACEHOLDER: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
+    RuleInfo::builtin(
+        "template-placeholder",
+        Severity::Error,
+        "document holds a template placeholder where its own content belongs",
+        "replace the placeholder with the document's own content, or remove the part that does not apply",
+    )
+});
+
+/// Kinds whose body is checked by its required sections only: public cards fill optional
+/// template sections with placeholders, and that is no gap.
+const CARDS: [&str; 2] = ["model-card", "dataset-sheet"];
 
 /// Where documents name Annex A controls: the kind, and the path to the ids (keys, and `*` for
 /// every item of a list).
@@ -56,30 +77,343 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
         }
     }
     // Converted once per document, not once per rule.
-    let data: Vec<_> = doc.data.iter().map(|i| i.node.to_json()).collect();
-    for rule in registry.for_kind(kind) {
-        let prose = !rule.or_sections.is_empty()
-            && doc.format == Format::Markdown
-            && rule
-                .or_sections
+    let mut data: Vec<_> = doc.data.iter().map(|i| i.node.to_json()).collect();
+    let markdown = doc.format == Format::Markdown;
+    let field_labels = if markdown { fields::of_kind(kind) } else { &[] };
+    let answered = if markdown {
+        fields::answer(doc, field_labels, data.first())
+    } else {
+        None
+    };
+    if let (Some(a), Some(first)) = (&answered, data.first_mut()) {
+        *first = a.data.clone();
+    }
+    let rules: Vec<&Rule> = registry.for_kind(kind).collect();
+    // Every section and field name of this kind's rules: a subsection with one of them is a
+    // section of its own, not content of its parent.
+    let vocabularies: Vec<&Vocabulary> = rules
+        .iter()
+        .flat_map(|r| r.sections.iter().chain(&r.or_sections))
+        .chain(field_labels.iter().map(|f| &f.vocabulary))
+        .collect();
+    let others_of = |v: &Vocabulary| -> Vec<&Vocabulary> {
+        vocabularies
+            .iter()
+            .copied()
+            .filter(|o| !std::ptr::eq(*o, v) && o.names != v.names)
+            .collect()
+    };
+    for rule in rules {
+        let verdicts: Vec<Verdict> = if markdown {
+            rule.or_sections
                 .iter()
-                .all(|alternatives| matches!(find_section(doc, alternatives), Some(h) if unfilled(&doc.source, h, &doc.headings).is_none()));
+                .map(|v| judge(doc, v, &others_of(v), data.first()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let prose = !verdicts.is_empty() && verdicts.iter().all(|v| *v == Verdict::Filled);
+        // A section that would stand in for the fields is there but unfilled: that is where
+        // the fields are missing.
+        let hint = verdicts.iter().find_map(|v| match v {
+            Verdict::Unfilled(span, heading) => Some((
+                *span,
+                format!(
+                    "section \"{}\" holds nothing but template placeholders",
+                    heading.text
+                ),
+            )),
+            Verdict::Empty(heading) => Some((
+                heading.span,
+                format!("section \"{}\" has no content of its own", heading.text),
+            )),
+            Verdict::Near(heading) => Some((
+                heading.span,
+                format!(
+                    "\"{}\" is not one of the names of the section that stands in for it",
+                    heading.text
+                ),
+            )),
+            _ => None,
+        });
         if let Some(validator) = rule.schema.as_ref().filter(|_| !prose) {
-            for (instance, data) in doc.data.iter().zip(&data) {
+            for (i, (instance, data)) in doc.data.iter().zip(&data).enumerate() {
+                let overlay = answered.as_ref().filter(|_| i == 0);
+                let mut located = Vec::new();
                 for error in validator.iter_errors(data) {
-                    for l in locate_error(instance, &doc.source, &error) {
-                        out.push(
-                            Finding::new(&rule.info, &doc.source, l.span)
-                                .with_pointer(l.pointer)
-                                .with_detail(l.detail),
-                        );
+                    located.extend(locate_error_in(instance, &doc.source, &error, overlay));
+                }
+                for mut l in merge_missing(located) {
+                    if let Some((span, why)) = hint
+                        .as_ref()
+                        .filter(|(span, _)| top_level(&l.pointer) && l.span != *span)
+                    {
+                        l.span = *span;
+                        l.detail = format!("{}; {why}", l.detail);
                     }
+                    out.push(
+                        Finding::new(&rule.info, &doc.source, l.span)
+                            .with_pointer(l.pointer)
+                            .with_detail(l.detail),
+                    );
                 }
             }
         }
-        check_sections(rule, doc, &mut out);
+        if markdown {
+            check_sections(rule, doc, &others_of, data.first(), &mut out);
+        }
+        match rule.check {
+            Some(Check::LicenseAgreesWithText) if markdown => {
+                license_agrees_with_text(rule, doc, field_labels, &others_of, &mut out);
+            }
+            _ => {}
+        }
     }
+    check_placeholders(doc, kind, &mut out);
     out
+}
+
+/// The licence in the front matter against the licences the document's licence section (or
+/// label) names: `license: mit` where the text says Apache 2.0, or `license: unknown` where it
+/// names one, is a finding at the metadata value.
+fn license_agrees_with_text<'v>(
+    rule: &Rule,
+    doc: &Document,
+    fields: &[fields::Field],
+    others_of: &dyn Fn(&Vocabulary) -> Vec<&'v Vocabulary>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(entry) = doc.root().and_then(|r| r.get("license")) else {
+        return;
+    };
+    let NodeValue::String(declared) = &entry.value.value else {
+        return;
+    };
+    let Some(field) = fields.iter().find(|f| f.name == "license") else {
+        return;
+    };
+    let others = others_of(&field.vocabulary);
+    let mut named: Vec<&str> = Vec::new();
+    let mut section = None;
+    for h in doc
+        .body
+        .headings
+        .iter()
+        .filter(|h| field.vocabulary.names_heading(&h.text))
+    {
+        let text = crate::sections::own_text(doc, h.section, Some(h), &others);
+        for id in crate::license::named_in(&text) {
+            if !named.contains(&id) {
+                named.push(id);
+            }
+        }
+        section.get_or_insert(h);
+    }
+    let Some(section) = section.filter(|_| !named.is_empty()) else {
+        return;
+    };
+    let declared = declared.trim().to_lowercase();
+    let line = section.span.start.line;
+    let detail = if declared == "unknown" {
+        format!(
+            "`license: unknown`, but \"{}\" (line {line}) names {}",
+            section.text,
+            named.join(", ")
+        )
+    } else if crate::license::is_known(&declared) && !named.contains(&declared.as_str()) {
+        format!(
+            "`license: {declared}`, but \"{}\" (line {line}) names {}",
+            section.text,
+            named.join(", ")
+        )
+    } else {
+        return;
+    };
+    out.push(
+        Finding::new(
+            &rule.info,
+            &doc.source,
+            doc.source.first_line_of(entry.value.span),
+        )
+        .with_pointer("/license".to_string())
+        .with_detail(detail),
+    );
+}
+
+/// A finding at every placeholder in the document's metadata and, for governance documents,
+/// in its body; one a line, and none where a finding already points at it.
+fn check_placeholders(doc: &Document, kind: &str, out: &mut Vec<Finding>) {
+    let taken: Vec<Span> = out.iter().map(|f| f.span).collect();
+    let mut lines: Vec<u32> = Vec::new();
+    let mut found: Vec<(Span, String)> = Vec::new();
+    for instance in &doc.data {
+        placeholder_values(&instance.node, "", &mut found);
+    }
+    if !CARDS.contains(&kind) {
+        let text = doc.source.text();
+        for &(s, e) in &doc.body.placeholders {
+            found.push((
+                doc.source.span_of_bytes(s, e),
+                format!("\"{}\" is a template placeholder", shorten(&text[s..e])),
+            ));
+        }
+    }
+    for (span, detail) in found {
+        if taken.contains(&span) || lines.contains(&span.start.line) {
+            continue;
+        }
+        lines.push(span.start.line);
+        out.push(Finding::new(&TEMPLATE_PLACEHOLDER, &doc.source, span).with_detail(detail));
+    }
+}
+
+fn placeholder_values(node: &Node, pointer: &str, out: &mut Vec<(Span, String)>) {
+    match &node.value {
+        NodeValue::String(v) if crate::placeholder::is_placeholder_value(v) => {
+            out.push((
+                node.span,
+                format!(
+                    "`{}` is a template placeholder: \"{}\"",
+                    if pointer.is_empty() { "/" } else { pointer },
+                    shorten(v)
+                ),
+            ));
+        }
+        NodeValue::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                placeholder_values(item, &format!("{pointer}/{i}"), out);
+            }
+        }
+        NodeValue::Map(entries) => {
+            for e in entries {
+                placeholder_values(&e.value, &format!("{pointer}/{}", escape(&e.key)), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// At most 60 characters of `text`, on one line.
+fn shorten(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= 60 {
+        one_line
+    } else {
+        format!("{}…", one_line.chars().take(59).collect::<String>())
+    }
+}
+
+/// Whether a JSON pointer names a top-level key (`/provenance`), or the root.
+fn top_level(pointer: &str) -> bool {
+    pointer.rfind('/').is_none_or(|i| i == 0)
+}
+
+/// Keys missing from one mapping are one finding that names them all (one cause, one
+/// finding), at the first placeholder that stands where one of them should be, else where
+/// they belong.
+fn merge_missing(located: Vec<Located>) -> Vec<Located> {
+    struct Group {
+        first: Located,
+        missing: Vec<String>,
+        placeholders: Vec<(String, Span)>,
+    }
+    let mut out: Vec<Group> = Vec::new();
+    let mut groups: HashMap<String, usize> = HashMap::new();
+    for l in located {
+        let parent = l
+            .pointer
+            .rsplit_once('/')
+            .map_or("", |(p, _)| p)
+            .to_string();
+        let (missing, placeholder) = match (&l.missing, l.detail.ends_with(PLACEHOLDER_ONLY)) {
+            (Some(name), _) => (Some(name.clone()), None),
+            (None, true) => (
+                None,
+                Some(
+                    l.detail
+                        .trim_end_matches(PLACEHOLDER_ONLY)
+                        .trim_end_matches(" holds")
+                        .to_string(),
+                ),
+            ),
+            (None, false) => {
+                out.push(Group {
+                    first: l,
+                    missing: Vec::new(),
+                    placeholders: Vec::new(),
+                });
+                continue;
+            }
+        };
+        let i = *groups.entry(parent).or_insert_with(|| {
+            out.push(Group {
+                first: l.clone(),
+                missing: Vec::new(),
+                placeholders: Vec::new(),
+            });
+            out.len() - 1
+        });
+        let g = &mut out[i];
+        if let Some(name) = missing {
+            g.missing.push(name);
+        }
+        if let Some(name) = placeholder {
+            g.placeholders.push((name, l.span));
+        }
+    }
+    out.into_iter()
+        .map(|g| {
+            let mut l = g.first;
+            if g.missing.len() + g.placeholders.len() > 1 {
+                let mut detail = if g.missing.is_empty() {
+                    String::new()
+                } else {
+                    missing_detail(&g.missing, &l.detail)
+                };
+                if !g.placeholders.is_empty() {
+                    let names: Vec<String> =
+                        g.placeholders.iter().map(|(n, _)| n.clone()).collect();
+                    if !detail.is_empty() {
+                        detail.push_str("; ");
+                    }
+                    let _ = write!(
+                        detail,
+                        "{} {}{PLACEHOLDER_ONLY}",
+                        join_and(&names),
+                        if names.len() == 1 { "holds" } else { "hold" }
+                    );
+                    l.span = g.placeholders[0].1;
+                }
+                l.detail = detail;
+                l.pointer = l
+                    .pointer
+                    .rsplit_once('/')
+                    .map_or("", |(p, _)| p)
+                    .to_string();
+            }
+            l
+        })
+        .collect()
+}
+
+/// What is said of a field whose label in the text holds only a placeholder.
+const PLACEHOLDER_ONLY: &str = " only a template placeholder";
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "missing `a`, `b` and `c`" and, from `detail`, what is said of the place ("(this document
+/// has no front matter)").
+fn missing_detail(names: &[String], detail: &str) -> String {
+    let note = detail.find(" (").map_or("", |i| &detail[i..]);
+    let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    format!("missing {}{note}", join_and(&names))
 }
 
 /// Map a schema error to the place in the text it is about. A missing key is reported at the
@@ -90,11 +424,25 @@ pub fn locate_error(
     source: &SourceFile,
     error: &ValidationError<'_>,
 ) -> Vec<Located> {
+    locate_error_in(instance, source, error, None)
+}
+
+/// [`locate_error`], where `answered` says which values the Markdown body gave, and where.
+fn locate_error_in(
+    instance: &Instance,
+    source: &SourceFile,
+    error: &ValidationError<'_>,
+    answered: Option<&Answered>,
+) -> Vec<Located> {
     let pointer = error.instance_path().as_str();
+    // A value the body answered is where its text is (or, for a missing key, where the
+    // mapping it belongs to was answered).
+    let overlay = answered.and_then(|a| a.spans.get(pointer).copied());
     let here = instance.node.lookup(pointer);
     // The span a mapping is introduced by: its key, else (root, or item of a list) its start.
-    let mapping_anchor = || match here {
-        Some(l) if !pointer.is_empty() => l
+    let mapping_anchor = || match (overlay, here) {
+        (Some(span), _) => span,
+        (None, Some(l)) if !pointer.is_empty() => l
             .key_span
             .unwrap_or_else(|| source.first_line_of(l.node.span)),
         _ => instance.root_anchor,
@@ -104,14 +452,25 @@ pub fn locate_error(
             let name = property
                 .as_str()
                 .map_or_else(|| property.to_string(), str::to_string);
+            let field = format!("{pointer}/{}", escape(&name));
+            // The body has the field's label, with only a placeholder in it: that is the cause.
+            if let Some((at, heading)) = answered.and_then(|a| a.placeholders.get(&field)) {
+                return vec![Located {
+                    span: *at,
+                    pointer: field,
+                    detail: format!("`{name}`: \"{heading}\" holds{PLACEHOLDER_ONLY}"),
+                    missing: None,
+                }];
+            }
             let detail = match instance.root_note {
                 Some(note) if pointer.is_empty() => format!("missing `{name}` ({note})"),
                 _ => format!("missing `{name}`"),
             };
             vec![Located {
                 span: mapping_anchor(),
-                pointer: format!("{pointer}/{}", escape(&name)),
+                pointer: field,
                 detail,
+                missing: Some(name),
             }]
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
@@ -127,6 +486,7 @@ pub fn locate_error(
                     span,
                     pointer: ptr,
                     detail: format!("`{key}` is not allowed here"),
+                    missing: None,
                 }
             })
             .collect(),
@@ -137,11 +497,15 @@ pub fn locate_error(
             }),
             pointer: pointer.to_string(),
             detail: "no item of this list is the one the rule asks for".to_string(),
+            missing: None,
         }],
         _ => vec![Located {
-            span: here.map_or(instance.root_anchor, |l| source.first_line_of(l.node.span)),
+            span: overlay.unwrap_or_else(|| {
+                here.map_or(instance.root_anchor, |l| source.first_line_of(l.node.span))
+            }),
             pointer: pointer.to_string(),
             detail: error.masked().to_string(),
+            missing: None,
         }],
     }
 }
@@ -179,88 +543,72 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-fn check_sections(rule: &Rule, doc: &Document, out: &mut Vec<Finding>) {
-    // YAML and JSON documents have no sections: schema rules cover them.
-    if rule.sections.is_empty() || doc.format != Format::Markdown {
-        return;
-    }
-    for alternatives in &rule.sections {
-        match find_section(doc, alternatives) {
-            None => {
-                // A missing section belongs in the body: point at the document's title, or
-                // at the start of the body when it has no heading at all.
-                let span = doc.headings.first().map_or_else(
-                    || {
-                        doc.data
-                            .first()
-                            .map_or(Span::point(doc.source.pos_at_byte(0)), |i| i.root_anchor)
-                    },
-                    |h| h.span,
-                );
-                // The first spelling is the canonical one; the rule's docs list the others.
-                let name = &alternatives[0];
-                let also = if alternatives.len() > 1 {
-                    " (or an alternative heading)"
+fn check_sections<'v>(
+    rule: &Rule,
+    doc: &Document,
+    others_of: &dyn Fn(&Vocabulary) -> Vec<&'v Vocabulary>,
+    data: Option<&serde_json::Value>,
+    out: &mut Vec<Finding>,
+) {
+    for wanted in &rule.sections {
+        let name = &wanted.names[0];
+        let (span, detail) = match judge(doc, wanted, &others_of(wanted), data) {
+            Verdict::Filled => continue,
+            Verdict::Missing => {
+                // A missing section belongs in the body: point at the document's title, or at
+                // the start of the body when it has no heading at all.
+                let span = doc
+                    .body
+                    .headings
+                    .iter()
+                    .find(|h| !h.is_label())
+                    .map_or_else(
+                        || {
+                            doc.data
+                                .first()
+                                .map_or(Span::point(doc.source.pos_at_byte(0)), |i| i.root_anchor)
+                        },
+                        |h| h.span,
+                    );
+                let also = if wanted.names.len() > 1 {
+                    " or another of its names"
                 } else {
                     ""
                 };
-                out.push(
-                    Finding::new(&rule.info, &doc.source, span)
-                        .with_detail(format!("no section \"{name}\"{also} in this document")),
-                );
+                (
+                    span,
+                    format!("no section \"{name}\"{also} in this document"),
+                )
             }
-            Some(heading) => {
-                if let Some(span) = unfilled(&doc.source, heading, &doc.headings) {
-                    out.push(
-                        Finding::new(&rule.info, &doc.source, span).with_detail(format!(
-                            "section \"{}\" holds no content beyond the template placeholder",
-                            heading.text
-                        )),
-                    );
-                }
-            }
-        }
+            Verdict::Near(heading) => (
+                heading.span,
+                format!(
+                    "no section \"{name}\"; \"{}\" looks like one but is not one of its names: rename it, or see `aims-lint explain {}` for the names that count",
+                    heading.text, rule.info.id
+                ),
+            ),
+            Verdict::Unfilled(span, heading) => (
+                span,
+                format!(
+                    "section \"{}\" holds nothing but template placeholders",
+                    heading.text
+                ),
+            ),
+            Verdict::Empty(heading) => (
+                heading.span,
+                format!(
+                    "section \"{}\" has no content of its own (a subsection that is a section of its own does not count)",
+                    heading.text
+                ),
+            ),
+            Verdict::NoResults(heading) => (
+                heading.span,
+                format!(
+                    "section \"{}\" reports no results: give a table, or the measured values (a pointer to a paper is not evidence)",
+                    heading.text
+                ),
+            ),
+        };
+        out.push(Finding::new(&rule.info, &doc.source, span).with_detail(detail));
     }
-}
-
-/// The first heading that is one of `alternatives`.
-fn find_section<'a>(doc: &'a Document, alternatives: &[String]) -> Option<&'a Heading> {
-    let wanted: Vec<String> = alternatives.iter().map(|h| normalize_heading(h)).collect();
-    doc.headings
-        .iter()
-        .find(|h| wanted.contains(&normalize_heading(&h.text)))
-}
-
-/// If the section under `heading` has no content of its own (only white space, HTML comments,
-/// sub-headings and [`PLACEHOLDER`]s), the span to report: the first placeholder, else the
-/// heading.
-fn unfilled(source: &Arc<SourceFile>, heading: &Heading, all: &[Heading]) -> Option<Span> {
-    let (start, end) = heading.section;
-    let text = source.text();
-    let mut rest = String::with_capacity(end - start);
-    let mut pos = start;
-    // Cut out sub-headings, then comments and placeholders.
-    for sub in all
-        .iter()
-        .filter(|h| h.span.start.byte >= start && h.span.start.byte < end)
-    {
-        rest.push_str(&text[pos..sub.span.start.byte]);
-        pos = sub.span.end.byte;
-    }
-    rest.push_str(&text[pos.min(end)..end]);
-    let mut cleaned = String::with_capacity(rest.len());
-    let mut s = rest.as_str();
-    while let Some(i) = s.find("<!--") {
-        cleaned.push_str(&s[..i]);
-        s = s[i..].find("-->").map_or("", |j| &s[i + j + 3..]);
-    }
-    cleaned.push_str(s);
-    let cleaned = cleaned.replace(PLACEHOLDER, "");
-    if !cleaned.trim().is_empty() {
-        return None;
-    }
-    let placeholder = text[start..end]
-        .find(PLACEHOLDER)
-        .map(|i| source.span_of_bytes(start + i, start + i + PLACEHOLDER.len()));
-    Some(placeholder.unwrap_or(heading.span))
 }

@@ -3,10 +3,14 @@
 //! First match wins:
 //! 1. a declaration in the document: the top-level key `aims-kind` (YAML, JSON, front matter);
 //! 2. the globs of `[documents]` in `aims-lint.toml`;
-//! 3. built-in path conventions ([`CONVENTIONS`]);
-//! 4. Hugging Face card metadata in Markdown front matter ([`HF_MODEL_KEYS`], [`HF_DATASET_KEYS`]).
+//! 3. built-in path conventions ([`CONVENTIONS`]); a file under `policies/` is the AI policy
+//!    only when its title or file name says so (a contributor or security policy is not);
+//! 4. Hugging Face card metadata in Markdown front matter ([`HF_MODEL_KEYS`], [`HF_DATASET_KEYS`]);
+//! 5. under a `models/` or `datasets/` folder, Markdown with card front matter (`license`,
+//!    `tags`, …) or laid out as a card ([`MODEL_CARD_HEADINGS`], [`DATASET_SHEET_HEADINGS`]).
 //!
-//! Other files are not AIMS documents and are skipped.
+//! Other files are not AIMS documents and are skipped, with the reason; one that looks like a
+//! card gets a hint how to make it one.
 
 use std::fmt::{self, Write as _};
 use std::sync::{Arc, LazyLock};
@@ -242,6 +246,116 @@ pub static UNKNOWN_KIND: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
     )
 });
 
+/// Front-matter keys of any Hugging Face card, model or dataset.
+pub const HF_CARD_KEYS: [&str; 8] = [
+    "license",
+    "tags",
+    "datasets",
+    "thumbnail",
+    "language",
+    "metrics",
+    "pretty_name",
+    "license_name",
+];
+
+/// Headings of model cards (the Hugging Face template, Model Cards for Model Reporting).
+pub const MODEL_CARD_HEADINGS: [&str; 16] = [
+    "Model Details",
+    "Model Description",
+    "Intended Use",
+    "Uses",
+    "Out-of-Scope Use",
+    "Training Data",
+    "Training Procedure",
+    "Training Details",
+    "Evaluation",
+    "Evaluation Results",
+    "Limitations",
+    "Bias, Risks, and Limitations",
+    "Ethical Considerations",
+    "Model Card Contact",
+    "How to Get Started with the Model",
+    "Environmental Impact",
+];
+
+/// Headings of dataset sheets (Datasheets for Datasets, the Hugging Face dataset card).
+pub const DATASET_SHEET_HEADINGS: [&str; 16] = [
+    "Motivation",
+    "Composition",
+    "Collection Process",
+    "Preprocessing/Cleaning/Labeling",
+    "Distribution",
+    "Maintenance",
+    "Dataset Description",
+    "Dataset Summary",
+    "Dataset Structure",
+    "Data Fields",
+    "Data Splits",
+    "Dataset Creation",
+    "Source Data",
+    "Annotations",
+    "Personal and Sensitive Information",
+    "Considerations for Using the Data",
+];
+
+/// How many of `names` the document's headings are (each counted once).
+fn layout_score(doc: &Document, names: &[&str]) -> usize {
+    names
+        .iter()
+        .filter(|n| {
+            let wanted = crate::sections::normalize(n);
+            doc.body
+                .headings
+                .iter()
+                .any(|h| !h.is_label() && crate::sections::normalize(&h.text) == wanted)
+        })
+        .count()
+}
+
+/// The card kind a Markdown document's layout says it is: three or more of its headings are
+/// a model card's, or a dataset sheet's.
+fn layout_kind(doc: &Document) -> Option<(&'static str, usize)> {
+    let model = layout_score(doc, &MODEL_CARD_HEADINGS);
+    let dataset = layout_score(doc, &DATASET_SHEET_HEADINGS);
+    match (model, dataset) {
+        (m, d) if m >= 3 && m >= d => Some(("model-card", m)),
+        (_, d) if d >= 3 => Some(("dataset-sheet", d)),
+        _ => None,
+    }
+}
+
+/// Whether the file name or the title says the document is an AI policy: `ai` and `polic…`
+/// among the words (`AI_POLICY.md`, `# AI Usage Policy`, `title: AI governance policy`).
+fn says_ai_policy(doc: &Document) -> bool {
+    let says = |text: &str| {
+        let lower = text.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let ai = words.contains(&"ai") || lower.contains("artificial intelligence");
+        ai && words.iter().any(|w| w.starts_with("polic"))
+    };
+    let name = doc.source.name().rsplit('/').next().unwrap_or("");
+    let title = doc
+        .body
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| h.text.clone())
+        .or_else(|| {
+            match doc
+                .root()
+                .and_then(|r| r.get("title"))
+                .map(|e| &e.value.value)
+            {
+                Some(NodeValue::String(t)) => Some(t.clone()),
+                _ => None,
+            }
+        });
+    says(name) || title.is_some_and(|t| says(&t))
+}
+
 /// Why a file has its kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reason {
@@ -253,6 +367,8 @@ pub enum Reason {
     Convention(&'static str),
     /// Hugging Face card metadata.
     HuggingFace(&'static str),
+    /// A card by its folder and its front matter or headings.
+    Folder(String),
 }
 
 impl fmt::Display for Reason {
@@ -266,6 +382,7 @@ impl fmt::Display for Reason {
             Reason::Config(glob) => write!(f, "matches `{glob}` in aims-lint.toml"),
             Reason::Convention(glob) => write!(f, "path convention `{glob}`"),
             Reason::HuggingFace(key) => write!(f, "Hugging Face front-matter key `{key}`"),
+            Reason::Folder(why) => f.write_str(why),
         }
     }
 }
@@ -277,8 +394,8 @@ pub enum Classified {
     Kind(String, Reason),
     /// `aims-kind` names an unknown kind: a finding, and no rules run.
     Unknown(Finding),
-    /// Not an AIMS document.
-    None,
+    /// Not an AIMS document, and why (with a hint when it looks like one).
+    None(String),
 }
 
 /// The kind that paths alone give `rel` (config globs, then conventions).
@@ -343,8 +460,17 @@ pub fn classify(doc: &Document, settings: &Settings, rel_to_base: Option<&str>) 
     {
         return Classified::Kind(value, Reason::Declared(doc.source.line_span(line)));
     }
+    let mut skip = "not an AIMS document".to_string();
     if let Some((kind, reason)) = by_path(settings, rel_to_base, doc.source.name()) {
-        return Classified::Kind(kind, reason);
+        // `policies/` holds more than the AI policy: a contributor or security policy is not
+        // checked as the AI policy.
+        let folder_only = matches!(reason, Reason::Convention("**/policies/**"));
+        if !folder_only || says_ai_policy(doc) {
+            return Classified::Kind(kind, reason);
+        }
+        skip = format!(
+            "under `policies/`, but neither its title nor its file name says it is the AI policy (`{DECLARATION_KEY}: ai-policy` declares one)"
+        );
     }
     if doc.format == Format::Markdown {
         let has = |key: &str| match doc.root() {
@@ -357,8 +483,54 @@ pub fn classify(doc: &Document, settings: &Settings, rel_to_base: Option<&str>) 
         if let Some(key) = HF_DATASET_KEYS.iter().find(|k| has(k)) {
             return Classified::Kind("dataset-sheet".to_string(), Reason::HuggingFace(key));
         }
+        // Under `models/` or `datasets/`: card front matter, or a card's layout.
+        let folders: Vec<String> = doc
+            .source
+            .name()
+            .to_lowercase()
+            .split('/')
+            .rev()
+            .skip(1)
+            .map(str::to_string)
+            .collect();
+        let under = |names: &[&str]| {
+            folders
+                .iter()
+                .find(|f| names.contains(&f.as_str()))
+                .cloned()
+        };
+        let layout = layout_kind(doc);
+        for (kind, names) in [
+            ("model-card", &["models", "model"][..]),
+            ("dataset-sheet", &["datasets", "dataset", "data"][..]),
+        ] {
+            let Some(folder) = under(names) else { continue };
+            if let Some(key) = HF_CARD_KEYS.iter().find(|k| has(k)) {
+                return Classified::Kind(
+                    kind.to_string(),
+                    Reason::Folder(format!(
+                        "under `{folder}/`, with card front-matter key `{key}`"
+                    )),
+                );
+            }
+            if let Some((k, n)) = layout.filter(|(k, _)| *k == kind) {
+                return Classified::Kind(
+                    k.to_string(),
+                    Reason::Folder(format!(
+                        "under `{folder}/`, laid out as a {} ({n} of its headings)",
+                        k.replace('-', " ")
+                    )),
+                );
+            }
+        }
+        if let Some((kind, n)) = layout {
+            skip = format!(
+                "not an AIMS document by its path or metadata, though laid out as a {} ({n} of its headings): `{DECLARATION_KEY}: {kind}` in its front matter, or a glob under `[documents]`, makes it one",
+                kind.replace('-', " ")
+            );
+        }
     }
-    Classified::None
+    Classified::None(skip)
 }
 
 /// `(line, key, value)` of each `key: value` line at column 0 of the document's data (for
@@ -417,8 +589,81 @@ mod tests {
     fn conventions_ignore_case() {
         let c = kind_of("docs/MODEL_CARD.md", "# x\n");
         assert!(matches!(c, Classified::Kind(k, Reason::Convention(_)) if k == "model-card"));
-        let c = kind_of("Policies/ai.yaml", "a: 1\n");
+        let c = kind_of("Policies/AI-Policy.yaml", "a: 1\n");
         assert!(matches!(c, Classified::Kind(k, _) if k == "ai-policy"));
+    }
+
+    #[test]
+    fn only_the_ai_policy_under_policies_is_the_ai_policy() {
+        for (name, text) in [
+            ("policies/AI_POLICY.md", "# Contributing with AI\n"),
+            ("policies/usage.md", "# AI Usage Policy\n"),
+            ("policies/governance.yaml", "title: AI governance policy\n"),
+            ("policies/x.md", "# Artificial Intelligence Policy\n"),
+        ] {
+            assert!(
+                matches!(kind_of(name, text), Classified::Kind(k, _) if k == "ai-policy"),
+                "{name}"
+            );
+        }
+        for (name, text) in [
+            ("policies/SECURITY.md", "# Security Policy\n"),
+            ("policies/contributing.md", "# Contribution policy\n"),
+            (
+                "policies/ai-transparency-standard.md",
+                "# AI Transparency Standard\n",
+            ),
+        ] {
+            let Classified::None(why) = kind_of(name, text) else {
+                panic!("{name} was given a kind")
+            };
+            assert!(
+                why.contains("neither its title nor its file name says it is the AI policy"),
+                "{why}"
+            );
+        }
+        // A declaration or a specific name needs no more.
+        assert!(matches!(
+            kind_of(
+                "policies/SECURITY.md",
+                "---\naims-kind: ai-policy\n---\n# Security\n"
+            ),
+            Classified::Kind(..)
+        ));
+        assert!(matches!(
+            kind_of("governance/ai-policy.md", "# Rules\n"),
+            Classified::Kind(..)
+        ));
+    }
+
+    #[test]
+    fn cards_in_model_and_dataset_folders_are_found_by_metadata_or_layout() {
+        let c = kind_of(
+            "models/router/README.md",
+            "---\nlicense: mit\ntags: [x]\n---\n# Router\n",
+        );
+        assert!(matches!(c, Classified::Kind(k, Reason::Folder(_)) if k == "model-card"));
+        let c = kind_of(
+            "datasets/tickets/README.md",
+            "---\nlicense: cc-by-4.0\n---\n# Tickets\n",
+        );
+        assert!(matches!(c, Classified::Kind(k, Reason::Folder(_)) if k == "dataset-sheet"));
+        let layout = "# Tickets\n\n## Motivation\n\nx\n\n## Composition\n\nx\n\n## Collection Process\n\nx\n";
+        let c = kind_of("data/tickets.md", layout);
+        assert!(matches!(c, Classified::Kind(k, _) if k == "dataset-sheet"));
+        // Elsewhere the layout is a hint, not a kind.
+        let Classified::None(why) = kind_of("docs/tickets.md", layout) else {
+            panic!("a document elsewhere was given a kind")
+        };
+        assert!(
+            why.contains("laid out as a dataset sheet") && why.contains("aims-kind: dataset-sheet"),
+            "{why}"
+        );
+        // A README with no card metadata or layout stays a README.
+        assert!(matches!(
+            kind_of("models/README.md", "# Our models\n"),
+            Classified::None(_)
+        ));
     }
 
     #[test]
@@ -434,7 +679,7 @@ mod tests {
         assert!(matches!(c, Classified::Kind(k, _) if k == "dataset-sheet"));
         assert!(matches!(
             kind_of("README.md", "---\nlicense: mit\n---\n"),
-            Classified::None
+            Classified::None(_)
         ));
     }
 
@@ -457,7 +702,7 @@ mod tests {
         assert!(matches!(c, Classified::Kind(k, _) if k == "dataset-sheet"));
         assert!(matches!(
             kind_of("README.md", "# pipeline_tag: x\n"),
-            Classified::None
+            Classified::None(_)
         ));
     }
 }

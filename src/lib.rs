@@ -13,14 +13,18 @@ pub mod config;
 pub mod controls;
 pub mod discover;
 pub mod explain;
+pub mod fields;
 pub mod finding;
 pub mod init;
 pub mod kinds;
+pub mod license;
 pub mod lint;
 pub mod parse;
+pub mod placeholder;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod sections;
 pub mod source;
 pub mod suppress;
 

@@ -157,7 +157,7 @@ fn process_file(
     let format = Format::from_path(&c.rel).unwrap_or(Format::Yaml);
     let (doc, mut findings) = parse::parse(&source, format, settings.limits);
     match kinds::classify(&doc, settings, rel_to_base) {
-        Classified::None => skipped(c, "not an AIMS document"),
+        Classified::None(reason) => skipped(c, &reason),
         Classified::Unknown(f) => {
             let reason = Reason::Declared(f.span);
             findings.push(f);

@@ -20,6 +20,7 @@ use crate::controls;
 use crate::finding::{RuleInfo, Severity};
 use crate::parse::yaml::{self, Node};
 use crate::parse::{Format, Instance};
+use crate::sections::Vocabulary;
 use crate::source::{SourceFile, Span};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -53,6 +54,7 @@ pub fn checks_without_control() -> Vec<&'static RuleInfo> {
         .chain([
             &**crate::kinds::UNKNOWN_KIND,
             &**crate::check::UNKNOWN_CONTROL,
+            &**crate::check::TEMPLATE_PLACEHOLDER,
         ])
         .chain(crate::suppress::rules().into_iter().map(|r| &**r))
         .chain(crate::changes::rules().into_iter().map(|r| &**r))
@@ -81,6 +83,15 @@ struct RuleFile {
     schema: Option<Value>,
     sections: Option<Vec<SectionSpec>>,
     or_sections: Option<Vec<SectionSpec>>,
+    check: Option<Check>,
+}
+
+/// A check written in Rust that a rule runs by name (`check:` in its rule file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// The licence in the metadata agrees with what the document's licence section names.
+    LicenseAgreesWithText,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +99,38 @@ struct RuleFile {
 enum SectionSpec {
     One(String),
     AnyOf(Vec<String>),
+    Full(FullSection),
+}
+
+/// A section with more than names: see [`crate::sections::Vocabulary`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FullSection {
+    names: Vec<String>,
+    #[serde(default)]
+    opening: bool,
+    #[serde(default)]
+    cues: Vec<String>,
+    #[serde(default)]
+    results: bool,
+    field: Option<String>,
+}
+
+impl From<SectionSpec> for Vocabulary {
+    fn from(spec: SectionSpec) -> Self {
+        match spec {
+            SectionSpec::One(name) => Vocabulary::new(vec![name]),
+            SectionSpec::AnyOf(names) => Vocabulary::new(names),
+            SectionSpec::Full(full) => {
+                let mut v = Vocabulary::new(full.names);
+                v.opening = full.opening;
+                v.cues = full.cues.iter().map(|c| c.to_lowercase()).collect();
+                v.results = full.results;
+                v.field = full.field;
+                v
+            }
+        }
+    }
 }
 
 /// A loaded rule.
@@ -102,11 +145,15 @@ pub struct Rule {
     pub applies_to: Vec<String>,
     /// The compiled schema, if it has one.
     pub schema: Option<Validator>,
-    /// Required sections; each is a list of alternative headings.
-    pub sections: Vec<Vec<String>>,
+    /// The schema as written (thresholds substituted).
+    pub schema_json: Option<Value>,
+    /// Required sections, each with the names that count for it.
+    pub sections: Vec<Vocabulary>,
     /// Sections that, all present and filled in a Markdown document, stand in for the schema:
     /// prose in a Hugging Face card is evidence too.
-    pub or_sections: Vec<Vec<String>>,
+    pub or_sections: Vec<Vocabulary>,
+    /// A check written in Rust, if the rule names one.
+    pub check: Option<Check>,
     /// Where it was loaded from.
     pub origin: String,
 }
@@ -272,14 +319,11 @@ pub fn load_rule(path: &str, text: &str, settings: &Settings) -> Result<Rule, Bo
             )
         })?),
     };
-    let flatten = |specs: Option<Vec<SectionSpec>>| -> Vec<Vec<String>> {
+    let flatten = |specs: Option<Vec<SectionSpec>>| -> Vec<Vocabulary> {
         specs
             .unwrap_or_default()
             .into_iter()
-            .map(|s| match s {
-                SectionSpec::One(h) => vec![h],
-                SectionSpec::AnyOf(hs) => hs,
-            })
+            .map(Vocabulary::from)
             .collect()
     };
     let sections = flatten(file.sections);
@@ -297,8 +341,10 @@ pub fn load_rule(path: &str, text: &str, settings: &Settings) -> Result<Rule, Bo
         docs: file.docs,
         applies_to: file.applies_to,
         schema,
+        schema_json: file.schema,
         sections,
         or_sections,
+        check: file.check,
         origin: path.to_string(),
     })
 }
@@ -492,7 +538,10 @@ mod tests {
     fn or_sections_need_a_schema() {
         let with = format!("{GOOD}or-sections: [Owner]\n");
         let r = load_rule("x-missing-owner.yaml", &with, &kinds()).unwrap();
-        assert_eq!(r.or_sections, vec![vec!["Owner".to_string()]]);
+        assert_eq!(
+            r.or_sections,
+            vec![Vocabulary::new(vec!["Owner".to_string()])]
+        );
         let without = with.replace("schema: {required: [owner]}\n", "sections: [Owner]\n");
         assert!(load_rule("x-missing-owner.yaml", &without, &kinds()).is_err());
     }

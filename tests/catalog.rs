@@ -222,6 +222,18 @@ fn delete_key(text: &str, path: &str, pointer: &str) -> String {
     format!("{}{}", &text[..from], &text[to..])
 }
 
+/// A Markdown document's front matter alone (YAML and JSON stay as they are).
+fn without_body(text: &str, path: &str) -> String {
+    if !std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+    {
+        return text.to_string();
+    }
+    let close = text[3..].find("\n---").map_or(text.len(), |i| i + 3 + 4);
+    format!("{}\n", &text[..close])
+}
+
 /// Pointers (in the data) of every required property of `schema` that `data` has, with the
 /// controls that rules of this kind check it for; arrays are followed into their first item.
 fn required_fields(schema: &Value, data: &Value, at: &str, out: &mut Vec<(String, Vec<String>)>) {
@@ -260,7 +272,9 @@ fn deleting_any_required_field_of_a_starter_document_fires_a_rule_of_its_control
         required_fields(&schema, &doc.data[0].node.to_json(), "", &mut fields);
         for (pointer, controls) in fields {
             assert!(!controls.is_empty(), "{path}: {pointer} names no control");
-            let mutated = delete_key(text, &path, &pointer);
+            // A Markdown body can answer fields too (a "Collection Process" section answers
+            // `provenance`): the field alone must be load-bearing, so the body goes.
+            let mutated = without_body(&delete_key(text, &path, &pointer), &path);
             let source = SourceFile::new(path.clone(), mutated.clone());
             let (after, _) = parse::parse(
                 &source,
@@ -299,25 +313,37 @@ fn deleting_any_required_field_of_a_starter_document_fires_a_rule_of_its_control
         }
         // Sections that rules require: deleting the section fires the rule.
         for rule in registry.for_kind(&kind) {
-            for alternatives in &rule.sections {
-                let wanted: Vec<String> = alternatives
-                    .iter()
-                    .map(|h| parse::markdown::normalize_heading(h))
-                    .collect();
+            for wanted in &rule.sections {
                 let heading = doc
+                    .body
                     .headings
                     .iter()
-                    .find(|h| wanted.contains(&parse::markdown::normalize_heading(&h.text)))
-                    .unwrap_or_else(|| panic!("{path}: no section {alternatives:?}"));
+                    .find(|h| wanted.names_heading(&h.text))
+                    .unwrap_or_else(|| panic!("{path}: no section {:?}", wanted.names));
                 let mutated = format!(
                     "{}{}",
                     &text[..heading.span.start.byte],
                     &text[heading.section.1..]
                 );
-                let source = SourceFile::new(path.clone(), mutated);
-                let findings = check_as(&source, &kind, &settings, &registry);
+                let fires = |text: String| {
+                    let source = SourceFile::new(path.clone(), text);
+                    check_as(&source, &kind, &settings, &registry)
+                        .iter()
+                        .any(|f| f.rule.id == rule.info.id)
+                };
+                // A section that phrases elsewhere in the text or the opening prose can state
+                // (`cues`, `opening`) is load-bearing together with them: with the rest of
+                // the body gone too, the rule fires.
+                // So is one that a metadata value stands in for (`field`), with that value.
+                let alone = fires(mutated.clone());
+                let answered_elsewhere =
+                    !wanted.cues.is_empty() || wanted.opening || wanted.field.is_some();
+                let mut bare = without_body(&mutated, &path);
+                if let Some(top) = wanted.field.as_deref().and_then(|p| p.split('/').nth(1)) {
+                    bare = delete_key(&bare, &path, &format!("/{top}"));
+                }
                 assert!(
-                    findings.iter().any(|f| f.rule.id == rule.info.id),
+                    alone || (answered_elsewhere && fires(bare)),
                     "{path}: deleting section {:?} did not fire {}",
                     heading.text,
                     rule.info.id

@@ -56,7 +56,7 @@ fn findings_exit_1_unless_below_fail_on() {
     let repo = clean_repo();
     repo.write(
         "datasheets/tickets.md",
-        "---\nprovenance: {source: s, collection_method: m}\nsplits: [train]\nlast_updated: 2026-01-01\nmaintenance: {retention: two years}\n---\n# Tickets\n",
+        "---\nlicense: cc-by-4.0\nprovenance: {source: s, collection_method: m}\nsplits: [train]\nlast_updated: 2026-01-01\nmaintenance: {retention: two years}\n---\n# Tickets\n",
     );
     let o = repo.run(&["--format", "concise"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));

@@ -147,11 +147,15 @@ fn fingerprints_survive_unrelated_edits_and_tell_findings_apart() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), before.len(), "{before:#?}");
-    // Lines move: a key and a paragraph are added above every finding.
+    // Lines move: a key and a comment are added above every finding.
     repo.write(
         "model-cards/router.md",
         CARD.replacen("---\n", "---\nlanguage: [en]\ntags: [routing]\n", 1)
-            .replacen("# Router\n", "# Router\n\nRoutes tickets.\n", 1),
+            .replacen(
+                "# Router\n",
+                "# Router\n\n<!-- Reviewed by the routing team. -->\n",
+                1,
+            ),
     );
     let after = prints(&sarif(&repo));
     assert_eq!(before.len(), after.len());

@@ -14,7 +14,7 @@ use common::{Repo, check_json};
 /// line 1, the first key, and `dataset-sheet-missing-provenance` (error) at `provenance:`.
 const SHEET: &str = "aims-kind: dataset-sheet
 name: CRM export 2025
-owner: data-steward
+license: cc-by-4.0
 last_updated: 2025-10-01
 splits: [train, test]
 provenance:
@@ -190,7 +190,7 @@ fn markdown_takes_html_comments_in_the_body_and_yaml_comments_in_front_matter() 
             .iter()
             .filter(|(r, _)| r == "model-card-missing-license")
             .count(),
-        2,
+        1,
         "{report:#}"
     );
     assert!(

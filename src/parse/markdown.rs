@@ -5,7 +5,7 @@
 //! Hub reads is a card we read. The body after the closing fence goes to pulldown-cmark, which
 //! knows ATX and setext headings and ignores `#` inside code blocks.
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::source::{SourceFile, Span};
 
@@ -36,18 +36,52 @@ pub enum FrontMatterState {
     },
 }
 
-/// A heading with its section.
+/// A heading or a label, with its section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
-    /// 1 to 6; [`LABEL_LEVEL`] for a paragraph that starts with a bold label.
+    /// 1 to 6 for headings; [`LABEL_LEVEL`] for a label that opens a paragraph and may run on
+    /// over the next ones; [`ITEM_LABEL_LEVEL`] for a label bounded by its list item, table row
+    /// or line.
     pub level: u8,
-    /// The heading's text, inline markup removed.
+    /// The heading's text, inline markup removed (for a label, without the colon).
     pub text: String,
-    /// The heading line(s).
+    /// The heading line(s), or the label.
     pub span: Span,
-    /// Byte range from the end of the heading to the next heading of the same or a higher
-    /// level (or the end of the file): the section's content, subsections included.
+    /// Byte range of the section's content: for a heading, from its end to the next heading of
+    /// the same or a higher level (subsections included); for a label, what follows it up to
+    /// the next heading or paragraph label, or the end of its item, row or line.
     pub section: (usize, usize),
+}
+
+impl Heading {
+    /// A label rather than a heading.
+    #[must_use]
+    pub fn is_label(&self) -> bool {
+        self.level >= LABEL_LEVEL
+    }
+}
+
+/// What the Markdown body holds besides its headings: where its opening prose, placeholders,
+/// tables and prose text are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Body {
+    /// The headings and labels, in document order.
+    pub headings: Vec<Heading>,
+    /// Byte range of the prose before the first section heading (after the title, if the body
+    /// starts with one): in many cards, the description of the model.
+    pub opening: Option<(usize, usize)>,
+    /// Byte ranges of template placeholders (see [`crate::placeholder`]) in the prose.
+    pub placeholders: Vec<(usize, usize)>,
+    /// Byte ranges of tables.
+    pub tables: Vec<(usize, usize)>,
+    /// Byte ranges of prose text (no code, HTML, link destinations or markup), adjacent pieces
+    /// joined.
+    pub text: Vec<(usize, usize)>,
+    /// Byte ranges of code (spans and blocks) and of HTML that is not a comment: content too,
+    /// but not prose.
+    pub other: Vec<(usize, usize)>,
+    /// Byte ranges of links to places in the document itself (a table of contents): not content.
+    pub anchors: Vec<(usize, usize)>,
 }
 
 fn is_fence(line: &str) -> bool {
@@ -87,91 +121,517 @@ pub fn front_matter(source: &SourceFile) -> FrontMatterState {
     FrontMatterState::Unterminated { open }
 }
 
-/// The level given to a bold label that starts a paragraph (`**Out-of-scope use cases:** …`).
+/// The level of a label that opens a paragraph (`**Out-of-scope use cases:** …`, or a bold
+/// paragraph of its own, `**Training Data**`): its section runs on to the next heading or
+/// paragraph label.
 pub const LABEL_LEVEL: u8 = 7;
 
-/// The headings of the Markdown that starts at byte `body_start` of `source`, and the bold
-/// labels that start paragraphs.
+/// The level of a label bounded by its list item (`- **License:** MIT`, `- Contact: …`), its
+/// table row (`| **License** | MIT |`) or its line in a block of `Label: value` lines.
+pub const ITEM_LABEL_LEVEL: u8 = 8;
+
+/// The longest label, in characters: a longer bold phrase is emphasis, not a label.
+const MAX_LABEL_CHARS: usize = 80;
+
+/// One paragraph, list item or table cell being read: where it started, and its first inline
+/// elements, enough to tell whether it opens with a label.
+#[derive(Debug)]
+struct Block {
+    /// `Paragraph`, `Item` or `TableCell`.
+    kind: BlockKind,
+    /// Byte range of the block in the body.
+    range: (usize, usize),
+    /// Inline events seen so far: whether the block opened with bold text, and that text.
+    bold: Option<BoldStart>,
+    /// Nothing but white space has been seen yet (the next inline element starts the block).
+    at_start: bool,
+    /// A nested block (a paragraph inside a loose list item) already took the label.
+    taken: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    Paragraph,
+    Item,
+    Cell,
+}
+
+#[derive(Debug)]
+struct BoldStart {
+    /// Byte range of the `**…**`.
+    range: (usize, usize),
+    text: String,
+    /// The bold text is closed.
+    closed: bool,
+    /// What follows the closing `**` starts with a colon.
+    colon_follows: Option<bool>,
+}
+
+/// The headings of the Markdown that starts at byte `body_start` of `source`, and its labels.
 #[must_use]
 pub fn headings(source: &SourceFile, body_start: usize) -> Vec<Heading> {
-    let body = &source.text()[body_start..];
-    let mut out: Vec<Heading> = Vec::new();
-    let mut current: Option<(u8, usize, String)> = None;
-    // A paragraph that starts with bold text ending in a colon (`**License:** MIT`) is a
-    // labelled field, as in the "Model Cards for Model Reporting" layout: a heading of level 7.
-    let mut paragraph_starts = false;
-    let mut label: Option<(usize, usize, String)> = None;
-    let mut label_pending: Option<(usize, usize, String)> = None;
-    for (event, range) in Parser::new(body).into_offset_iter() {
-        let starts = std::mem::take(&mut paragraph_starts);
-        if let Some((start, end, text)) = label_pending.take() {
-            let colon_follows = matches!(&event, Event::Text(t) if t.starts_with(':'));
-            if text.trim_end().ends_with(':') || colon_follows {
-                out.push(Heading {
-                    level: LABEL_LEVEL,
-                    text: text.trim().trim_end_matches(':').trim_end().to_string(),
-                    span: source.span_of_bytes(body_start + start, body_start + end),
-                    section: (body_start + end, source.text().len()),
-                });
-            }
-        }
-        match &event {
-            Event::Start(Tag::Paragraph) => paragraph_starts = true,
-            Event::Start(Tag::Strong) if starts => {
-                label = Some((range.start, range.end, String::new()));
-            }
-            Event::End(TagEnd::Strong) => {
-                if let Some((start, _, text)) = label.take() {
-                    label_pending = Some((start, range.end, text));
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text)) = label.as_mut() {
-                    text.push_str(t);
-                }
-            }
-            _ => {}
+    body(source, body_start).headings
+}
+
+/// Read the Markdown body that starts at byte `body_start` of `source`: headings, labels,
+/// opening prose, placeholders, tables and prose text.
+///
+/// Labels are what people write instead of headings, read the same way wherever they stand:
+/// bold text that opens a paragraph, a list item (tight or loose) or a line, ending in a colon
+/// or standing alone (`**License:** MIT`, `- **Training Data**`); `Label: value` list items
+/// (`- Contact: ml@example.org`); a paragraph whose every line is `Label: value` (a document
+/// control block: `Owner: CTO` / `Version: 1.1`); and the first cell of a two-column table
+/// row (`| **License** | MIT |`).
+#[must_use]
+pub fn body(source: &SourceFile, body_start: usize) -> Body {
+    let md = &source.text()[body_start..];
+    let options = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
+    let mut reader = Reader {
+        source,
+        out: Body::default(),
+        heading: None,
+        blocks: Vec::new(),
+        labels: Vec::new(),
+        table: None,
+        in_code: false,
+        in_comment: false,
+    };
+    for (event, range) in Parser::new_ext(md, options).into_offset_iter() {
+        reader.event(&event, body_start + range.start, body_start + range.end);
+    }
+    reader.finish(body_start)
+}
+
+/// A table being read: where it starts, and the byte ranges of each row's cells.
+struct Table {
+    start: usize,
+    rows: Vec<Vec<(usize, usize)>>,
+}
+
+/// The state of one pass of pulldown-cmark over a body.
+struct Reader<'s> {
+    source: &'s SourceFile,
+    out: Body,
+    /// The heading being read: level, start, text.
+    heading: Option<(u8, usize, String)>,
+    /// Paragraphs, items and cells open around the current event, innermost last.
+    blocks: Vec<Block>,
+    labels: Vec<Heading>,
+    table: Option<Table>,
+    in_code: bool,
+    in_comment: bool,
+}
+
+impl Reader<'_> {
+    fn event(&mut self, event: &Event<'_>, start: usize, end: usize) {
+        // A bold start waits to see whether a colon follows its closing `**`.
+        if let Some(bold) = self.blocks.last_mut().and_then(|b| b.bold.as_mut())
+            && bold.closed
+            && bold.colon_follows.is_none()
+        {
+            bold.colon_follows = Some(matches!(event, Event::Text(t) if t.starts_with(':')));
         }
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                current = Some((level_number(level), range.start, String::new()));
-            }
+            Event::Start(tag) => self.start(tag, start, end),
+            Event::End(tag) => self.end(*tag, end),
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text)) = current.as_mut() {
-                    text.push_str(&t);
+                if matches!(event, Event::Text(_)) && !self.in_code {
+                    push_text(&mut self.out.text, start, end);
+                } else {
+                    self.out.other.push((start, end));
+                }
+                if let Some((_, _, heading)) = self.heading.as_mut() {
+                    heading.push_str(t);
+                }
+                if let Some(block) = self.blocks.last_mut() {
+                    if let Some(bold) = block.bold.as_mut().filter(|b| !b.closed) {
+                        bold.text.push_str(t);
+                    }
+                    if block.at_start && !t.trim().is_empty() {
+                        block.at_start = false;
+                    }
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, _, text)) = current.as_mut() {
-                    text.push(' ');
+                if let Some((_, _, heading)) = self.heading.as_mut() {
+                    heading.push(' ');
                 }
             }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, start, text)) = current.take() {
-                    let end = body_start + range.end;
-                    let heading_bytes = source.text()[body_start + start..end].trim_end();
-                    out.push(Heading {
-                        level,
-                        text: text.trim().to_string(),
-                        span: source.span_of_bytes(
-                            body_start + start,
-                            body_start + start + heading_bytes.len(),
-                        ),
-                        section: (end, source.text().len()),
-                    });
+            Event::Html(h) | Event::InlineHtml(h) => {
+                // Comments (the template's guidance) are not content, over several lines too.
+                let opens = h.contains("<!--");
+                if !self.in_comment && !opens {
+                    self.out.other.push((start, end));
+                }
+                if opens || self.in_comment {
+                    self.in_comment = !h[h.rfind("<!--").unwrap_or(0)..].contains("-->");
+                }
+                if let Some(block) = self.blocks.last_mut() {
+                    block.at_start = false;
                 }
             }
             _ => {}
         }
     }
-    // A section ends where the next heading of the same or a higher level starts.
-    for i in 0..out.len() {
-        let level = out[i].level;
-        if let Some(next) = out[i + 1..].iter().find(|h| h.level <= level) {
-            out[i].section.1 = next.span.start.byte;
+
+    fn start(&mut self, tag: &Tag<'_>, start: usize, end: usize) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                self.heading = Some((level_number(*level), start, String::new()));
+            }
+            Tag::Paragraph => {
+                if let Some(parent) = self.blocks.last_mut()
+                    && parent.kind == BlockKind::Item
+                    && parent.at_start
+                {
+                    // The first paragraph of a loose item: the item's label is the
+                    // paragraph's, read once.
+                    parent.taken = true;
+                    parent.at_start = false;
+                }
+                self.blocks
+                    .push(Block::new(BlockKind::Paragraph, (start, end)));
+            }
+            Tag::Item => self.blocks.push(Block::new(BlockKind::Item, (start, end))),
+            Tag::TableCell => {
+                self.blocks.push(Block::new(BlockKind::Cell, (start, end)));
+                if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
+                    row.push((start, end));
+                }
+            }
+            Tag::Table(_) => {
+                self.table = Some(Table {
+                    start,
+                    rows: Vec::new(),
+                });
+            }
+            Tag::TableRow | Tag::TableHead => {
+                if let Some(table) = self.table.as_mut() {
+                    table.rows.push(Vec::new());
+                }
+            }
+            Tag::Strong => {
+                if let Some(block) = self.blocks.last_mut().filter(|b| b.at_start) {
+                    block.at_start = false;
+                    block.bold = Some(BoldStart {
+                        range: (start, end),
+                        text: String::new(),
+                        closed: false,
+                        colon_follows: None,
+                    });
+                }
+            }
+            Tag::Link { dest_url, .. } if dest_url.starts_with('#') => {
+                self.out.anchors.push((start, end));
+            }
+            Tag::CodeBlock(_) => self.in_code = true,
+            Tag::HtmlBlock => {
+                if let Some(block) = self.blocks.last_mut() {
+                    block.at_start = false;
+                }
+            }
+            _ => {}
         }
     }
+
+    fn end(&mut self, tag: TagEnd, end: usize) {
+        match tag {
+            TagEnd::Heading(_) => {
+                if let Some((level, start, heading)) = self.heading.take() {
+                    let text = self.source.text();
+                    let bytes = text[start..end].trim_end();
+                    self.out.headings.push(Heading {
+                        level,
+                        text: heading.trim().to_string(),
+                        span: self.source.span_of_bytes(start, start + bytes.len()),
+                        section: (end, text.len()),
+                    });
+                }
+            }
+            TagEnd::Strong => {
+                if let Some(bold) = self.blocks.last_mut().and_then(|b| b.bold.as_mut())
+                    && !bold.closed
+                {
+                    bold.closed = true;
+                    bold.range.1 = end;
+                }
+            }
+            TagEnd::Table => {
+                if let Some(table) = self.table.take() {
+                    self.out.tables.push((table.start, end));
+                    table_row_labels(self.source, &table.rows, &mut self.labels);
+                }
+            }
+            TagEnd::CodeBlock => self.in_code = false,
+            TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell => {
+                if let Some(block) = self.blocks.pop() {
+                    block_labels(self.source, block, end, &mut self.labels);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Headings and labels in order, their sections' ends, the opening prose, placeholders.
+    fn finish(mut self, body_start: usize) -> Body {
+        let mut out = self.out;
+        out.headings.append(&mut self.labels);
+        out.headings.sort_by_key(|h| (h.span.start.byte, h.level));
+        // A heading's section ends where the next heading of the same or a higher level
+        // starts; a paragraph label's at the next heading or paragraph label. Bounded labels
+        // keep theirs.
+        for i in 0..out.headings.len() {
+            let level = out.headings[i].level;
+            if level == ITEM_LABEL_LEVEL {
+                continue;
+            }
+            let from = out.headings[i].section.0;
+            if let Some(next) = out.headings[i + 1..]
+                .iter()
+                .find(|h| h.level <= level && h.span.start.byte >= from)
+            {
+                out.headings[i].section.1 = next.span.start.byte;
+            }
+        }
+        out.opening = opening(self.source, body_start, &out.headings);
+        out.placeholders = crate::placeholder::find(self.source.text(), &out.text);
+        out
+    }
+}
+
+impl Block {
+    fn new(kind: BlockKind, range: (usize, usize)) -> Self {
+        Self {
+            kind,
+            range,
+            bold: None,
+            at_start: true,
+            taken: false,
+        }
+    }
+}
+
+/// Join a piece of prose text to the previous one when they touch.
+fn push_text(text: &mut Vec<(usize, usize)>, start: usize, end: usize) {
+    match text.last_mut() {
+        Some(last) if last.1 == start => last.1 = end,
+        _ => text.push((start, end)),
+    }
+}
+
+/// The labels a finished paragraph or list item opens with.
+fn block_labels(source: &SourceFile, block: Block, end: usize, out: &mut Vec<Heading>) {
+    if block.taken || block.kind == BlockKind::Cell {
+        return;
+    }
+    let text = source.text();
+    let bounded = block.kind == BlockKind::Item;
+    let (block_start, _) = block.range;
+    let raw = &text[block_start..end];
+    // Several lines, each `Label: value` or `**Label:** value`: a block of fields, one label a
+    // line (a document control block).
+    let lines: Vec<(usize, &str)> = line_offsets(raw)
+        .into_iter()
+        .map(|(o, l)| {
+            // Inside a block quote, each line starts with `>`.
+            let quoted = l.trim_start().trim_start_matches('>');
+            let shift = l.len() - quoted.len();
+            (block_start + o + shift, quoted)
+        })
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    if block.kind == BlockKind::Paragraph && lines.len() >= 2 {
+        let fields: Vec<_> = lines.iter().map(|(o, l)| field_line(*o, l)).collect();
+        if fields.iter().all(Option::is_some) {
+            for (i, (label, label_range, value_start)) in fields.into_iter().flatten().enumerate() {
+                let line_end = lines[i].0 + lines[i].1.len();
+                out.push(Heading {
+                    level: ITEM_LABEL_LEVEL,
+                    text: label,
+                    span: source.span_of_bytes(label_range.0, label_range.1),
+                    section: (value_start, line_end),
+                });
+            }
+            return;
+        }
+    }
+    // `Approved By:` alone in its paragraph: a label for what follows, as a bold one would be.
+    if block.kind == BlockKind::Paragraph
+        && block.bold.is_none()
+        && let [(offset, line)] = lines.as_slice()
+        && let Some(label) = line.trim().strip_suffix(':')
+        && plain_label(label)
+    {
+        let lead = line.len() - line.trim_start().len();
+        out.push(Heading {
+            level: LABEL_LEVEL,
+            text: label.trim().to_string(),
+            span: source.span_of_bytes(offset + lead, offset + line.trim_end().len()),
+            section: (offset + line.len(), text.len()),
+        });
+        return;
+    }
+    if let Some(bold) = block.bold.filter(|b| b.closed) {
+        let label = bold.text.trim();
+        let after = &text[bold.range.1..end];
+        let alone = after
+            .split('\n')
+            .next()
+            .is_some_and(|rest| rest.trim().is_empty());
+        let colon = label.ends_with(':') || bold.colon_follows == Some(true);
+        if (colon || alone) && !label.is_empty() && label.chars().count() <= MAX_LABEL_CHARS {
+            let mut value_start = bold.range.1;
+            if bold.colon_follows == Some(true) {
+                value_start += 1;
+            }
+            out.push(Heading {
+                level: if bounded {
+                    ITEM_LABEL_LEVEL
+                } else {
+                    LABEL_LEVEL
+                },
+                text: label.trim_end_matches(':').trim_end().to_string(),
+                span: source.span_of_bytes(bold.range.0, bold.range.1),
+                section: (value_start, if bounded { end } else { text.len() }),
+            });
+        }
+        return;
+    }
+    // `- Contact: ml@example.org`: a plain label opening a list item.
+    if bounded
+        && let Some((offset, line)) = lines.first()
+        && let Some((label, label_range, value_start)) = field_line(*offset, item_text(line))
+    {
+        let shift = line.len() - item_text(line).len();
+        out.push(Heading {
+            level: ITEM_LABEL_LEVEL,
+            text: label,
+            span: source.span_of_bytes(label_range.0 + shift, label_range.1 + shift),
+            section: (value_start + shift, end),
+        });
+    }
+}
+
+/// A list item's line without its marker (`- `, `* `, `1. `, and a task box).
+fn item_text(line: &str) -> &str {
+    let trimmed = line.trim_start();
+    let rest = trimmed
+        .strip_prefix("- ")
+        .or_else(|| trimmed.strip_prefix("* "))
+        .or_else(|| trimmed.strip_prefix("+ "))
+        .or_else(|| {
+            let digits = trimmed.find(|c: char| !c.is_ascii_digit())?;
+            (digits > 0)
+                .then(|| {
+                    trimmed[digits..]
+                        .strip_prefix(". ")
+                        .or_else(|| trimmed[digits..].strip_prefix(") "))
+                })
+                .flatten()
+        })
+        .unwrap_or(trimmed);
+    rest.strip_prefix("[ ] ")
+        .or_else(|| rest.strip_prefix("[x] "))
+        .or_else(|| rest.strip_prefix("[X] "))
+        .unwrap_or(rest)
+}
+
+/// `Label: value` (or `**Label:** value`) at byte `offset`: the label, its byte range, and
+/// where the value starts. A label is short, starts with a letter, and holds no sentence
+/// punctuation; the value is not empty.
+fn field_line(offset: usize, line: &str) -> Option<(String, (usize, usize), usize)> {
+    let lead = line.len() - line.trim_start().len();
+    let line = line.trim_start();
+    let (label, label_len, rest) = if let Some(inner) = line.strip_prefix("**") {
+        let close = inner.find("**")?;
+        let label = &inner[..close];
+        let rest = &inner[close + 2..];
+        let (label, rest) = match label.strip_suffix(':') {
+            Some(l) => (l, rest),
+            None => (label, rest.strip_prefix(':')?),
+        };
+        (label, close + 4, rest)
+    } else {
+        let colon = line.find(':')?;
+        (&line[..colon], colon, &line[colon + 1..])
+    };
+    let label = label.trim();
+    let value = rest.trim();
+    if !plain_label(label) || value.is_empty() || rest.starts_with("//") {
+        return None;
+    }
+    let value_start =
+        offset + lead + (line.len() - rest.len()) + (rest.len() - rest.trim_start().len());
+    Some((
+        label.to_string(),
+        (offset + lead, offset + lead + label_len),
+        value_start,
+    ))
+}
+
+/// Whether plain text before a colon reads as a label: short, starting with a letter, without
+/// sentence punctuation, commas, markup or a URL (`Owner`, `Review Frequency`, not `Note, the
+/// board approves`).
+fn plain_label(label: &str) -> bool {
+    let label = label.trim();
+    label.chars().next().is_some_and(char::is_alphabetic)
+        && label.chars().count() <= 48
+        && label.split_whitespace().count() <= 6
+        && !label.contains([
+            '.', ',', ';', '?', '!', '`', '[', ']', '<', '>', '=', '*', '_',
+        ])
+        && !label.contains("://")
+}
+
+/// Lines of `raw` with their byte offsets.
+fn line_offsets(raw: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in raw.split_inclusive('\n') {
+        out.push((offset, line.trim_end_matches(['\n', '\r'])));
+        offset += line.len();
+    }
     out
+}
+
+/// Rows of two-column tables whose first cell names what the second holds.
+fn table_row_labels(source: &SourceFile, rows: &[Vec<(usize, usize)>], out: &mut Vec<Heading>) {
+    if rows.iter().any(|r| r.len() != 2) {
+        return;
+    }
+    let text = source.text();
+    for row in rows.iter().skip(1) {
+        let (name, value) = (row[0], row[1]);
+        let cell = text[name.0..name.1]
+            .trim()
+            .trim_matches('*')
+            .trim()
+            .trim_end_matches(':');
+        let plain = cell.chars().next().is_some_and(char::is_alphabetic)
+            && cell.chars().count() <= 48
+            && !text[value.0..value.1].trim().is_empty();
+        if plain {
+            out.push(Heading {
+                level: ITEM_LABEL_LEVEL,
+                text: cell.trim().to_string(),
+                span: source.span_of_bytes(name.0, name.1),
+                section: value,
+            });
+        }
+    }
+}
+
+/// The prose between the title (a first heading of level 1) or the start of the body, and the
+/// first heading after it.
+fn opening(source: &SourceFile, body_start: usize, headings: &[Heading]) -> Option<(usize, usize)> {
+    let mut marks = headings.iter().filter(|h| !h.is_label());
+    let first = marks.next();
+    let (start, next) = match first {
+        Some(h) if h.level == 1 => (h.section.0.max(h.span.end.byte), marks.next()),
+        _ => (body_start, first),
+    };
+    let end = next.map_or(source.text().len(), |h| h.span.start.byte);
+    (start < end).then_some((start, end))
 }
 
 fn level_number(level: HeadingLevel) -> u8 {

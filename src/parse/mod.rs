@@ -11,7 +11,7 @@ use std::sync::{Arc, LazyLock};
 
 use crate::finding::{Finding, RuleInfo, Severity};
 use crate::source::{SourceFile, Span};
-use markdown::{FrontMatterState, Heading};
+use markdown::{Body, FrontMatterState};
 use yaml::{Limits, Node, NodeValue};
 
 /// The syntax of a file, from its extension.
@@ -62,8 +62,9 @@ pub struct Document {
     pub format: Format,
     /// The data to validate; empty when the data could not be parsed (syntax findings say why).
     pub data: Vec<Instance>,
-    /// Markdown headings (empty for YAML and JSON).
-    pub headings: Vec<Heading>,
+    /// What the Markdown body holds: headings, labels, opening prose, placeholders, tables
+    /// (empty for YAML and JSON).
+    pub body: Body,
 }
 
 impl Document {
@@ -150,7 +151,7 @@ pub fn parse(source: &Arc<SourceFile>, format: Format, limits: Limits) -> (Docum
         source: Arc::clone(source),
         format,
         data: Vec::new(),
-        headings: Vec::new(),
+        body: Body::default(),
     };
     match format {
         Format::Yaml => {
@@ -305,7 +306,7 @@ fn parse_markdown(
             fm.body_start
         }
     };
-    doc.headings = markdown::headings(source, body_start);
+    doc.body = markdown::body(source, body_start);
 }
 
 /// `serde_json` appends " at line L column C" to its messages; we show the position ourselves.
@@ -343,7 +344,7 @@ mod tests {
         assert!(doc.data.is_empty());
         assert_eq!(f[0].rule.id, "front-matter-not-mapping");
         assert_eq!(f[0].span.start.line, 2);
-        assert_eq!(doc.headings.len(), 1);
+        assert_eq!(doc.body.headings.len(), 1);
     }
 
     #[test]

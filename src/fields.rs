@@ -1,0 +1,394 @@
+//! Metadata that a Markdown document writes in its body.
+//!
+//! Rules ask for metadata fields (`owner`, `license`, `last_reviewed`); a Markdown document
+//! often answers them in its text instead: a label (`**License:** MIT`, `Owner: CTO` in a
+//! document control block, a row `| License | MIT |`) or a section (`## Scope`). The kind's
+//! schema names, for each field, the labels and headings that answer it
+//! (`x-aims-labels`); what they hold is read as the field's value, converted to its type
+//! (dates to `YYYY-MM-DD`, review frequencies to months with `x-aims-unit: months`), and the
+//! rules then validate it as if it were metadata, pointing at the text.
+//!
+//! Only fields the metadata does not have are read from the text: the front matter wins.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+use crate::parse::Document;
+use crate::parse::markdown::Heading;
+use crate::sections::{Vocabulary, own_text};
+use crate::source::Span;
+
+/// A field that the body of a Markdown document can answer.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The property name.
+    pub name: String,
+    /// The labels and headings that answer it.
+    pub vocabulary: Vocabulary,
+    shape: Shape,
+}
+
+/// What a field's value is, to convert the text into it.
+#[derive(Debug, Clone)]
+enum Shape {
+    Text,
+    Date,
+    Months,
+    Integer,
+    List,
+    Map(Vec<Field>),
+}
+
+/// The fields of a document kind that its Markdown body can answer, from the kind's schema.
+#[must_use]
+pub fn of_kind(kind: &str) -> &'static [Field] {
+    static BY_KIND: LazyLock<HashMap<String, Vec<Field>>> = LazyLock::new(|| {
+        crate::init::SCHEMAS
+            .iter()
+            .filter_map(|(path, text)| {
+                let kind = path.strip_suffix(".schema.json")?;
+                let schema: Value = serde_json::from_str(text).ok()?;
+                Some((kind.to_string(), fields_of(&schema)))
+            })
+            .collect()
+    });
+    BY_KIND.get(kind).map_or(&[], Vec::as_slice)
+}
+
+fn fields_of(schema: &Value) -> Vec<Field> {
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    properties
+        .iter()
+        .filter_map(|(name, p)| {
+            let names: Vec<String> = p
+                .get("x-aims-labels")?
+                .as_array()?
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect();
+            let types: Vec<&str> = match p.get("type") {
+                Some(Value::String(t)) => vec![t.as_str()],
+                Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let shape = if types.contains(&"object") {
+                Shape::Map(fields_of(p))
+            } else if types.contains(&"array") {
+                Shape::List
+            } else if types.contains(&"integer") {
+                if p.get("x-aims-unit").and_then(Value::as_str) == Some("months") {
+                    Shape::Months
+                } else {
+                    Shape::Integer
+                }
+            } else if p.get("format").and_then(Value::as_str) == Some("date") {
+                Shape::Date
+            } else {
+                Shape::Text
+            };
+            Some(Field {
+                name: name.clone(),
+                vocabulary: Vocabulary::new(names),
+                shape,
+            })
+        })
+        .collect()
+}
+
+/// The metadata with what the body answers added, and where each answer is.
+#[derive(Debug, Clone, Default)]
+pub struct Answered {
+    /// The metadata, with the fields the body answers.
+    pub data: Value,
+    /// JSON pointer → the text that answered it (a value; for a mapping, its heading).
+    pub spans: HashMap<String, Span>,
+    /// JSON pointer → a placeholder where the body has the field's label or section but
+    /// nothing in it, and that label's or section's text.
+    pub placeholders: HashMap<String, (Span, String)>,
+}
+
+/// Answer the `fields` that `data` lacks from the body of `doc`. `None` when nothing was added.
+#[must_use]
+pub fn answer(doc: &Document, fields: &[Field], data: Option<&Value>) -> Option<Answered> {
+    if fields.is_empty() || doc.body.headings.is_empty() {
+        return None;
+    }
+    let mut out = Answered {
+        data: data.cloned().unwrap_or_else(|| Value::Object(Map::new())),
+        ..Answered::default()
+    };
+    let all: Vec<&Vocabulary> = fields.iter().map(|f| &f.vocabulary).collect();
+    let whole = (0, doc.source.text().len());
+    let Value::Object(root) = &mut out.data else {
+        return None;
+    };
+    let mut added = false;
+    for field in fields {
+        if root.contains_key(&field.name) {
+            continue;
+        }
+        let pointer = format!("/{}", field.name);
+        if let Some(value) = answer_one(
+            doc,
+            field,
+            whole,
+            &all,
+            &pointer,
+            &mut out.spans,
+            &mut out.placeholders,
+        ) {
+            root.insert(field.name.clone(), value);
+            added = true;
+        }
+    }
+    (added || !out.placeholders.is_empty()).then_some(out)
+}
+
+fn answer_one(
+    doc: &Document,
+    field: &Field,
+    within: (usize, usize),
+    all: &[&Vocabulary],
+    pointer: &str,
+    spans: &mut HashMap<String, Span>,
+    placeholders: &mut HashMap<String, (Span, String)>,
+) -> Option<Value> {
+    let others: Vec<&Vocabulary> = all
+        .iter()
+        .copied()
+        .filter(|v| !std::ptr::eq(*v, &raw const field.vocabulary))
+        .collect();
+    let mut candidates: Vec<&Heading> = doc
+        .body
+        .headings
+        .iter()
+        .filter(|h| h.span.start.byte >= within.0 && h.span.start.byte < within.1)
+        .filter(|h| field.vocabulary.names_heading(&h.text))
+        .collect();
+    // Labels first (they hold a value), then the most specific heading.
+    candidates.sort_by_key(|h| (std::cmp::Reverse(h.level), h.span.start.byte));
+    for heading in candidates {
+        if let Shape::Map(children) = &field.shape {
+            let child_all: Vec<&Vocabulary> = children.iter().map(|f| &f.vocabulary).collect();
+            let mut map = Map::new();
+            for child in children {
+                let child_pointer = format!("{pointer}/{}", child.name);
+                if let Some(v) = answer_one(
+                    doc,
+                    child,
+                    heading.section,
+                    &child_all,
+                    &child_pointer,
+                    spans,
+                    placeholders,
+                ) {
+                    map.insert(child.name.clone(), v);
+                }
+            }
+            if map.is_empty()
+                && own_text(doc, heading.section, Some(heading), &others)
+                    .trim()
+                    .is_empty()
+            {
+                continue;
+            }
+            spans.insert(pointer.to_string(), heading.span);
+            return Some(Value::Object(map));
+        }
+        let text = own_text(doc, heading.section, Some(heading), &others);
+        let text = text.trim();
+        if text.is_empty() {
+            let (start, end) = heading.section;
+            if let Some((s, e)) = doc
+                .body
+                .placeholders
+                .iter()
+                .find(|(s, _)| *s >= start && *s < end)
+            {
+                placeholders
+                    .entry(pointer.to_string())
+                    .or_insert_with(|| (doc.source.span_of_bytes(*s, *e), heading.text.clone()));
+            }
+            continue;
+        }
+        let first_line = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or(text);
+        let value = match &field.shape {
+            Shape::Text => Value::String(first_line.chars().take(200).collect()),
+            Shape::Date => Value::String(date(text).unwrap_or_else(|| first_line.to_string())),
+            Shape::Months => {
+                months(text).map_or_else(|| Value::String(first_line.to_string()), Value::from)
+            }
+            Shape::Integer => first_line
+                .split(|c: char| !c.is_ascii_digit())
+                .find(|w| !w.is_empty())
+                .and_then(|n| n.parse::<u64>().ok())
+                .map_or_else(|| Value::String(first_line.to_string()), Value::from),
+            Shape::List => {
+                Value::Array(vec![Value::String(first_line.chars().take(200).collect())])
+            }
+            Shape::Map(_) => unreachable!("handled above"),
+        };
+        spans.insert(pointer.to_string(), value_span(doc, heading));
+        return Some(value);
+    }
+    None
+}
+
+/// Where a label's value is: the rest of its line; for a heading, the heading.
+fn value_span(doc: &Document, heading: &Heading) -> Span {
+    if !heading.is_label() {
+        return heading.span;
+    }
+    let text = doc.source.text();
+    let (start, end) = heading.section;
+    let start = start + text[start..end].len() - text[start..end].trim_start().len();
+    let line_end = text[start..end].find('\n').map_or(end, |i| start + i);
+    let end = start + text[start..line_end].trim_end().len();
+    if start < end {
+        doc.source.span_of_bytes(start, end)
+    } else {
+        heading.span
+    }
+}
+
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})\b").expect("dates compile"));
+static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})\b")
+        .expect("dates compile")
+});
+static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+        .expect("dates compile")
+});
+
+/// The first date in `text` as `YYYY-MM-DD`: `2025-10-26`, `2025/10/26`, `26 October 2025`,
+/// `October 26, 2025`.
+#[must_use]
+pub fn date(text: &str) -> Option<String> {
+    let iso = |y: &str, m: u32, d: &str| -> Option<String> {
+        let (y, d): (i16, i8) = (y.parse().ok()?, d.parse().ok()?);
+        let date = jiff::civil::Date::new(y, i8::try_from(m).ok()?, d).ok()?;
+        Some(date.to_string())
+    };
+    if let Some(c) = ISO.captures(text) {
+        return iso(&c[1], c[2].parse().ok()?, &c[3]);
+    }
+    if let Some(c) = DAY_MONTH_YEAR.captures(text)
+        && let Some(m) = month(&c[2])
+    {
+        return iso(&c[3], m, &c[1]);
+    }
+    if let Some(c) = MONTH_DAY_YEAR.captures(text)
+        && let Some(m) = month(&c[1])
+    {
+        return iso(&c[3], m, &c[2]);
+    }
+    None
+}
+
+fn month(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let lower = name.to_lowercase();
+    let position = MONTHS.iter().position(|m| lower.starts_with(m))?;
+    u32::try_from(position + 1).ok()
+}
+
+/// How many months a review frequency is: `quarterly` 3, `every six months` 6, `annually` 12,
+/// `every two years` 24, `18 months` 18.
+#[must_use]
+pub fn months(text: &str) -> Option<u64> {
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(\d+|one|two|three|four|five|six|nine|twelve|eighteen|twenty-four)\s*(month|year)s?\b")
+            .expect("durations compile")
+    });
+    let lower = text.to_lowercase();
+    if let Some(c) = NUMBER.captures(&lower) {
+        let n: u64 = match &c[1] {
+            "one" => 1,
+            "two" => 2,
+            "three" => 3,
+            "four" => 4,
+            "five" => 5,
+            "six" => 6,
+            "nine" => 9,
+            "twelve" => 12,
+            "eighteen" => 18,
+            "twenty-four" => 24,
+            digits => digits.parse().ok()?,
+        };
+        return Some(if &c[2] == "year" { n * 12 } else { n });
+    }
+    let has = |w: &str| lower.contains(w);
+    if has("quarter") {
+        Some(3)
+    } else if has("semi-annual")
+        || has("semiannual")
+        || has("biannual")
+        || has("twice a year")
+        || has("half-year")
+        || has("half year")
+    {
+        Some(6)
+    } else if has("biennial") || has("every other year") {
+        Some(24)
+    } else if has("annual")
+        || has("yearly")
+        || has("every year")
+        || has("each year")
+        || has("once a year")
+    {
+        Some(12)
+    } else if has("monthly") || has("every month") || has("each month") {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_people_write() {
+        assert_eq!(date("2025-10-26").as_deref(), Some("2025-10-26"));
+        assert_eq!(
+            date("approved 2025/3/7 by the board").as_deref(),
+            Some("2025-03-07")
+        );
+        assert_eq!(date("26 October 2025").as_deref(), Some("2025-10-26"));
+        assert_eq!(date("October 26, 2025").as_deref(), Some("2025-10-26"));
+        assert_eq!(date("1st Feb. 2024").as_deref(), Some("2024-02-01"));
+        assert_eq!(date("2025-13-40"), None);
+        assert_eq!(date("soon"), None);
+    }
+
+    #[test]
+    fn review_frequencies_in_months() {
+        for (text, m) in [
+            ("Quarterly", 3),
+            ("Semi-annually", 6),
+            ("every six months", 6),
+            ("Annually, or after an incident", 12),
+            ("Every two years", 24),
+            ("18 months", 18),
+            ("Monthly", 1),
+            ("Biennial", 24),
+        ] {
+            assert_eq!(months(text), Some(m), "{text}");
+        }
+        assert_eq!(months("as needed"), None);
+    }
+}
