@@ -54,6 +54,17 @@ pub static TEMPLATE_PLACEHOLDER: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
     )
 });
 
+/// Reported for a key of the kind's metadata written inside another key's value, where tools
+/// do not read it (indented too far).
+pub static METADATA_KEY_MISPLACED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
+    RuleInfo::builtin(
+        "metadata-key-misplaced",
+        Severity::Warning,
+        "a top-level metadata key is written inside another key, where it is not read",
+        "move the key to the top level (no indentation); the Hub and aims-lint read it only there",
+    )
+});
+
 /// Kinds whose body is checked by its required sections only: public cards fill optional
 /// template sections with placeholders, and that is no gap.
 const CARDS: [&str; 2] = ["model-card", "dataset-sheet"];
@@ -88,6 +99,10 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
     if let (Some(a), Some(first)) = (&answered, data.first_mut()) {
         *first = a.data.clone();
     }
+    let misplaced = doc
+        .root()
+        .map(|root| fields::misplaced(kind, root))
+        .unwrap_or_default();
     let rules: Vec<&Rule> = registry.for_kind(kind).collect();
     // Every section and field name of this kind's rules: a subsection with one of them is a
     // section of its own, not content of its parent.
@@ -113,35 +128,19 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
             Vec::new()
         };
         let prose = !verdicts.is_empty() && verdicts.iter().all(|v| *v == Verdict::Filled);
-        // A section that would stand in for the fields is there but unfilled: that is where
-        // the fields are missing.
-        let hint = verdicts.iter().find_map(|v| match v {
-            Verdict::Unfilled(span, heading) => Some((
-                *span,
-                format!(
-                    "section \"{}\" holds nothing but template placeholders",
-                    heading.text
-                ),
-            )),
-            Verdict::Empty(heading) => Some((
-                heading.span,
-                format!("section \"{}\" has no content of its own", heading.text),
-            )),
-            Verdict::Near(heading) => Some((
-                heading.span,
-                format!(
-                    "\"{}\" is not one of the names of the section that stands in for it",
-                    heading.text
-                ),
-            )),
-            _ => None,
-        });
+        let hint = stand_in_hint(&verdicts);
         if let Some(validator) = rule.schema.as_ref().filter(|_| !prose) {
             for (i, (instance, data)) in doc.data.iter().zip(&data).enumerate() {
                 let overlay = answered.as_ref().filter(|_| i == 0);
                 let mut located = Vec::new();
                 for error in validator.iter_errors(data) {
-                    located.extend(locate_error_in(instance, &doc.source, &error, overlay));
+                    located.extend(locate_error_in(
+                        instance,
+                        &doc.source,
+                        &error,
+                        overlay,
+                        &misplaced,
+                    ));
                 }
                 for mut l in merge_missing(located) {
                     if let Some((span, why)) = hint
@@ -169,8 +168,44 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
             _ => {}
         }
     }
+    for m in &misplaced {
+        if !out.iter().any(|f| f.span == m.span) {
+            out.push(
+                Finding::new(&METADATA_KEY_MISPLACED, &doc.source, m.span).with_detail(format!(
+                    "`{}` is inside `{}`; as a top-level key it would be read",
+                    m.key, m.under
+                )),
+            );
+        }
+    }
     check_placeholders(doc, kind, &mut out);
     out
+}
+
+/// A section that would stand in for a rule's fields is there but unfilled (or nearly named):
+/// that is where the fields are missing, and why.
+fn stand_in_hint(verdicts: &[Verdict]) -> Option<(Span, String)> {
+    verdicts.iter().find_map(|v| match v {
+        Verdict::Unfilled(span, heading) => Some((
+            *span,
+            format!(
+                "section \"{}\" holds nothing but template placeholders",
+                heading.text
+            ),
+        )),
+        Verdict::Empty(heading) => Some((
+            heading.span,
+            format!("section \"{}\" has no content of its own", heading.text),
+        )),
+        Verdict::Near(heading) => Some((
+            heading.span,
+            format!(
+                "\"{}\" is not one of the names of the section that stands in for it",
+                heading.text
+            ),
+        )),
+        _ => None,
+    })
 }
 
 /// The licence in the front matter against the licences the document's licence section (or
@@ -371,16 +406,28 @@ fn merge_missing(located: Vec<Located>) -> Vec<Located> {
                     missing_detail(&g.missing, &l.detail)
                 };
                 if !g.placeholders.is_empty() {
-                    let names: Vec<String> =
-                        g.placeholders.iter().map(|(n, _)| n.clone()).collect();
+                    // "`a` and `b`: "Licensing Information" holds …" when one section answers
+                    // both.
+                    let mut by_section: Vec<(String, Vec<String>)> = Vec::new();
+                    for (named, _) in &g.placeholders {
+                        let (field, section) = named.split_once(": ").unwrap_or((named, ""));
+                        match by_section.iter_mut().find(|(s, _)| s == section) {
+                            Some((_, fields)) => fields.push(field.to_string()),
+                            None => by_section.push((section.to_string(), vec![field.to_string()])),
+                        }
+                    }
+                    let parts: Vec<String> = by_section
+                        .iter()
+                        .map(|(section, fields)| format!("{}: {section}", join_and(fields)))
+                        .collect();
                     if !detail.is_empty() {
                         detail.push_str("; ");
                     }
                     let _ = write!(
                         detail,
                         "{} {}{PLACEHOLDER_ONLY}",
-                        join_and(&names),
-                        if names.len() == 1 { "holds" } else { "hold" }
+                        join_and(&parts),
+                        if parts.len() == 1 { "holds" } else { "hold" }
                     );
                     l.span = g.placeholders[0].1;
                 }
@@ -424,7 +471,7 @@ pub fn locate_error(
     source: &SourceFile,
     error: &ValidationError<'_>,
 ) -> Vec<Located> {
-    locate_error_in(instance, source, error, None)
+    locate_error_in(instance, source, error, None, &[])
 }
 
 /// [`locate_error`], where `answered` says which values the Markdown body gave, and where.
@@ -433,6 +480,7 @@ fn locate_error_in(
     source: &SourceFile,
     error: &ValidationError<'_>,
     answered: Option<&Answered>,
+    misplaced: &[fields::Misplaced],
 ) -> Vec<Located> {
     let pointer = error.instance_path().as_str();
     // A value the body answered is where its text is (or, for a missing key, where the
@@ -459,6 +507,20 @@ fn locate_error_in(
                     span: *at,
                     pointer: field,
                     detail: format!("`{name}`: \"{heading}\" holds{PLACEHOLDER_ONLY}"),
+                    missing: None,
+                }];
+            }
+            // Written, but indented into another key: that is the cause, and where to fix it.
+            if pointer.is_empty()
+                && let Some(m) = misplaced.iter().find(|m| m.key == name)
+            {
+                return vec![Located {
+                    span: m.span,
+                    pointer: field,
+                    detail: format!(
+                        "`{name}` is not at the top level: it is inside `{}`, where it is not read",
+                        m.under
+                    ),
                     missing: None,
                 }];
             }
@@ -550,35 +612,16 @@ fn check_sections<'v>(
     data: Option<&serde_json::Value>,
     out: &mut Vec<Finding>,
 ) {
+    // Sections missing altogether are one finding of the rule, at the document's title (or at
+    // the start of the body when it has no heading at all).
+    let mut missing: Vec<String> = Vec::new();
     for wanted in &rule.sections {
         let name = &wanted.names[0];
         let (span, detail) = match judge(doc, wanted, &others_of(wanted), data) {
             Verdict::Filled => continue,
             Verdict::Missing => {
-                // A missing section belongs in the body: point at the document's title, or at
-                // the start of the body when it has no heading at all.
-                let span = doc
-                    .body
-                    .headings
-                    .iter()
-                    .find(|h| !h.is_label())
-                    .map_or_else(
-                        || {
-                            doc.data
-                                .first()
-                                .map_or(Span::point(doc.source.pos_at_byte(0)), |i| i.root_anchor)
-                        },
-                        |h| h.span,
-                    );
-                let also = if wanted.names.len() > 1 {
-                    " or another of its names"
-                } else {
-                    ""
-                };
-                (
-                    span,
-                    format!("no section \"{name}\"{also} in this document"),
-                )
+                missing.push(format!("\"{name}\""));
+                continue;
             }
             Verdict::Near(heading) => (
                 heading.span,
@@ -609,6 +652,31 @@ fn check_sections<'v>(
                 ),
             ),
         };
+        out.push(Finding::new(&rule.info, &doc.source, span).with_detail(detail));
+    }
+    if !missing.is_empty() {
+        let span = doc
+            .body
+            .headings
+            .iter()
+            .find(|h| !h.is_label())
+            .map_or_else(
+                || {
+                    doc.data
+                        .first()
+                        .map_or(Span::point(doc.source.pos_at_byte(0)), |i| i.root_anchor)
+                },
+                |h| h.span,
+            );
+        let (nouns, names) = if missing.len() == 1 {
+            ("section", "its")
+        } else {
+            ("sections", "their")
+        };
+        let detail = format!(
+            "no {nouns} {} in this document, under any of {names} names",
+            join_and(&missing)
+        );
         out.push(Finding::new(&rule.info, &doc.source, span).with_detail(detail));
     }
 }

@@ -343,6 +343,15 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
                     .map(|r| r.info.id.as_str())
                     .collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
+            // Clauses of the management system with rules (risk register, SoA).
+            "clauses": controls::CLAUSES.iter().map(|(id, title, _)| serde_json::json!({
+                "id": id,
+                "title": title,
+                "rules": project.registry
+                    .for_control(id)
+                    .map(|r| r.info.id.as_str())
+                    .collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
             // Controls whose evidence cannot live in a repository; the catalog declares none.
             "out_of_scope": [],
         });
@@ -378,10 +387,11 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
         }
         writeln!(
             out,
-            "\n{} rules; {n_covered} of {} Annex A controls have at least one rule. \
+            "\n{} rules; {n_covered} of {} Annex A controls have at least one rule, and so have clauses {}. \
              `aims-lint explain <rule|control>` tells more.",
             rules.len(),
-            controls::CONTROLS.len()
+            controls::CONTROLS.len(),
+            controls::CLAUSES.map(|(id, _, _)| id).join(" and ")
         )
     })?;
     Ok(ExitStatus::Success)
@@ -406,7 +416,7 @@ pub fn explain(args: &ExplainArgs) -> miette::Result<ExitStatus> {
         text
     } else if let Some(info) = checks_without_control().into_iter().find(|r| r.id == name) {
         explain::check_markdown(info)
-    } else if name.starts_with("A.") {
+    } else if name.starts_with("A.") || name.starts_with(|c: char| c.is_ascii_digit()) {
         return Err(miette::miette!(
             help = "run `aims-lint rules` to see every control and its rules",
             "{}",

@@ -214,13 +214,39 @@ pub const PARAPHRASES: [(&str, &str); 38] = [
     ),
 ];
 
-/// Our plain-language paraphrase of control `id`.
+/// Clauses of the management system (not Annex A controls) whose documents aims-lint checks:
+/// the risk register and the Statement of Applicability, with our short titles and
+/// paraphrases. Rules may name one of them as their control.
+pub const CLAUSES: [(&str, &str, &str); 2] = [
+    (
+        "6.1.2",
+        "AI risk assessment",
+        "Identify the risks of the AI systems, analyse their likelihood and consequences, and record them with their level.",
+    ),
+    (
+        "6.1.3",
+        "AI risk treatment",
+        "Choose how each risk is treated and which controls it needs, and state in a Statement of Applicability which Annex A controls apply, why, and whether they are in place.",
+    ),
+];
+
+/// Our plain-language paraphrase of control `id` (or clause, see [`CLAUSES`]).
 #[must_use]
 pub fn paraphrase(id: &str) -> Option<&'static str> {
-    PARAPHRASES.iter().find(|(c, _)| *c == id).map(|(_, t)| *t)
+    PARAPHRASES
+        .iter()
+        .find(|(c, _)| *c == id)
+        .map(|(_, t)| *t)
+        .or_else(|| {
+            CLAUSES
+                .iter()
+                .find(|(c, _, _)| *c == id)
+                .map(|(_, _, p)| *p)
+        })
 }
 
-/// The short title of control `id`, or `None` if there is no such control.
+/// The short title of control `id` (or of a clause of [`CLAUSES`]), or `None` if there is no
+/// such control.
 ///
 /// ```
 /// assert_eq!(aims_lint::controls::title("A.7.5"), Some("Data provenance"));
@@ -228,7 +254,16 @@ pub fn paraphrase(id: &str) -> Option<&'static str> {
 /// ```
 #[must_use]
 pub fn title(id: &str) -> Option<&'static str> {
-    CONTROLS.iter().find(|(c, _)| *c == id).map(|(_, t)| *t)
+    CONTROLS
+        .iter()
+        .find(|(c, _)| *c == id)
+        .map(|(_, t)| *t)
+        .or_else(|| {
+            CLAUSES
+                .iter()
+                .find(|(c, _, _)| *c == id)
+                .map(|(_, t, _)| *t)
+        })
 }
 
 /// Why `id` is not a control, and which controls were probably meant.

@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 
 use crate::parse::Document;
 use crate::parse::markdown::Heading;
+use crate::parse::yaml::{Node, NodeValue};
 use crate::sections::{Vocabulary, own_text};
 use crate::source::Span;
 
@@ -28,6 +29,9 @@ pub struct Field {
     pub name: String,
     /// The labels and headings that answer it.
     pub vocabulary: Vocabulary,
+    /// Phrases that answer it wherever they stand in the text (`x-aims-cues`), when no label
+    /// or heading does: a policy that says "we are committed to …" has commitments.
+    pub cues: Vec<String>,
     shape: Shape,
 }
 
@@ -78,7 +82,7 @@ fn fields_of(schema: &Value) -> Vec<Field> {
             };
             let shape = if types.contains(&"object") {
                 Shape::Map(fields_of(p))
-            } else if types.contains(&"array") {
+            } else if types.contains(&"array") && !types.contains(&"string") {
                 Shape::List
             } else if types.contains(&"integer") {
                 if p.get("x-aims-unit").and_then(Value::as_str) == Some("months") {
@@ -91,13 +95,104 @@ fn fields_of(schema: &Value) -> Vec<Field> {
             } else {
                 Shape::Text
             };
+            let cues = p
+                .get("x-aims-cues")
+                .and_then(Value::as_array)
+                .map(|c| {
+                    c.iter()
+                        .filter_map(|v| v.as_str().map(str::to_lowercase))
+                        .collect()
+                })
+                .unwrap_or_default();
             Some(Field {
                 name: name.clone(),
                 vocabulary: Vocabulary::new(names),
+                cues,
                 shape,
             })
         })
         .collect()
+}
+
+/// A top-level key of a kind's schema written inside another key's value, where the schema
+/// does not put it (`license` indented under `tags`): tools that read the metadata do not see
+/// it there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misplaced {
+    /// The key.
+    pub key: String,
+    /// Where it is written.
+    pub span: Span,
+    /// The top-level key it is under.
+    pub under: String,
+}
+
+/// The misplaced keys of `root` for documents of `kind`, in document order. A key that is also
+/// at the top level, or that the schema allows where it is, is not misplaced.
+#[must_use]
+pub fn misplaced(kind: &str, root: &Node) -> Vec<Misplaced> {
+    static SCHEMAS: LazyLock<HashMap<String, Value>> = LazyLock::new(|| {
+        crate::init::SCHEMAS
+            .iter()
+            .filter_map(|(path, text)| {
+                let kind = path.strip_suffix(".schema.json")?;
+                Some((kind.to_string(), serde_json::from_str(text).ok()?))
+            })
+            .collect()
+    });
+    let Some(schema) = SCHEMAS.get(kind) else {
+        return Vec::new();
+    };
+    let Some(top) = schema.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let NodeValue::Map(entries) = &root.value else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    // Only inside keys the schema knows: the structure of others (`train-eval-index`) is not
+    // ours to judge.
+    for e in entries {
+        if let Some(schema) = top.get(&e.key) {
+            walk(&e.value, Some(schema), top, root, &e.key, &mut out);
+        }
+    }
+    out
+}
+
+fn walk(
+    node: &Node,
+    schema: Option<&Value>,
+    top: &Map<String, Value>,
+    root: &Node,
+    under: &str,
+    out: &mut Vec<Misplaced>,
+) {
+    match &node.value {
+        NodeValue::Map(entries) => {
+            let props = schema
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object);
+            for e in entries {
+                let declared = props.and_then(|p| p.get(&e.key));
+                if declared.is_none() && top.contains_key(&e.key) && root.get(&e.key).is_none() {
+                    out.push(Misplaced {
+                        key: e.key.clone(),
+                        span: e.key_span,
+                        under: under.to_string(),
+                    });
+                }
+                walk(&e.value, declared, top, root, under, out);
+            }
+        }
+        NodeValue::Seq(items) => {
+            let items_schema = schema.and_then(|s| s.get("items"));
+            for item in items {
+                walk(item, items_schema, top, root, under, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The metadata with what the body answers added, and where each answer is.
@@ -172,6 +267,7 @@ fn answer_one(
         .collect();
     // Labels first (they hold a value), then the most specific heading.
     candidates.sort_by_key(|h| (std::cmp::Reverse(h.level), h.span.start.byte));
+    let mut fallback: Option<(Value, Span)> = None;
     for heading in candidates {
         if let Shape::Map(children) = &field.shape {
             let child_all: Vec<&Vocabulary> = children.iter().map(|f| &f.vocabulary).collect();
@@ -221,26 +317,44 @@ fn answer_one(
             .map(str::trim)
             .find(|l| !l.is_empty())
             .unwrap_or(text);
-        let value = match &field.shape {
-            Shape::Text => Value::String(first_line.chars().take(200).collect()),
-            Shape::Date => Value::String(date(text).unwrap_or_else(|| first_line.to_string())),
-            Shape::Months => {
-                months(text).map_or_else(|| Value::String(first_line.to_string()), Value::from)
-            }
+        let raw = || Value::String(first_line.chars().take(200).collect());
+        // A typed field takes the first text that converts; text that does not (`Approved by:
+        // Board` for a date) is kept in case nothing else answers, so that the finding shows it.
+        let converted = match &field.shape {
+            Shape::Text => Some(raw()),
+            Shape::Date => date(text).map(Value::String),
+            Shape::Months => months(text).map(Value::from),
             Shape::Integer => first_line
                 .split(|c: char| !c.is_ascii_digit())
                 .find(|w| !w.is_empty())
                 .and_then(|n| n.parse::<u64>().ok())
-                .map_or_else(|| Value::String(first_line.to_string()), Value::from),
-            Shape::List => {
-                Value::Array(vec![Value::String(first_line.chars().take(200).collect())])
-            }
+                .map(Value::from),
+            Shape::List => Some(Value::Array(vec![raw()])),
             Shape::Map(_) => unreachable!("handled above"),
         };
-        spans.insert(pointer.to_string(), value_span(doc, heading));
+        match converted {
+            Some(value) => {
+                spans.insert(pointer.to_string(), value_span(doc, heading));
+                return Some(value);
+            }
+            None => {
+                fallback.get_or_insert((raw(), value_span(doc, heading)));
+            }
+        }
+    }
+    if let Some((value, span)) = fallback {
+        spans.insert(pointer.to_string(), span);
         return Some(value);
     }
-    None
+    // A phrase of the field's cues, anywhere in the text: the sentence is the value.
+    let (s, e) = crate::sections::find_cue(doc, &field.cues)?;
+    let sentence = doc.source.text()[s..e].trim().to_string();
+    spans.insert(pointer.to_string(), doc.source.span_of_bytes(s, e));
+    Some(match &field.shape {
+        Shape::Map(_) => Value::Object(Map::new()),
+        Shape::List => Value::Array(vec![Value::String(sentence)]),
+        _ => Value::String(sentence),
+    })
 }
 
 /// Where a label's value is: the rest of its line; for a heading, the heading.
@@ -390,5 +504,69 @@ mod tests {
             assert_eq!(months(text), Some(m), "{text}");
         }
         assert_eq!(months("as needed"), None);
+    }
+
+    fn answered(kind: &str, text: &str) -> Answered {
+        let source = crate::source::SourceFile::new("doc.md", text.to_string());
+        let (doc, _) = crate::parse::parse(
+            &source,
+            crate::parse::Format::Markdown,
+            crate::parse::yaml::Limits::default(),
+        );
+        let data = doc.data.first().map(|i| i.node.to_json());
+        answer(&doc, of_kind(kind), data.as_ref()).expect("something answered")
+    }
+
+    #[test]
+    fn a_policy_answers_its_metadata_in_its_text() {
+        let a = answered(
+            "ai-policy",
+            "# AI Governance Policy\n\nOrganization: ACME  \nEffective Date: 26 October 2025  \nVersion: 1.1  \nOwner: Chief Technology Officer  \nReview Frequency: Quarterly\n\n## 1.2 Scope of Application\n\nEvery AI system ACME builds or buys.\n\nApproved By:\n\n- Chief Technology Officer, Date: 2025-10-26\n",
+        );
+        let d = &a.data;
+        assert_eq!(d["owner"], "Chief Technology Officer");
+        assert_eq!(d["version"], "1.1");
+        assert_eq!(d["review_interval_months"], 3);
+        assert_eq!(d["last_reviewed"], "2025-10-26");
+        assert_eq!(d["approval_date"], "2025-10-26");
+        assert_eq!(
+            d["approved_by"],
+            "Chief Technology Officer, Date: 2025-10-26"
+        );
+        assert_eq!(d["scope"], "Every AI system ACME builds or buys.");
+        // Each answer points at its text: the owner at its value.
+        let owner = a.spans["/owner"];
+        assert_eq!((owner.start.line, owner.start.column), (6, 8));
+    }
+
+    #[test]
+    fn front_matter_wins_and_placeholders_answer_nothing() {
+        let a = answered(
+            "ai-policy",
+            "---\nversion: 2.0\n---\n# AI Policy\n\n**Version:** 1.0  \n**Policy Owner:** [Role - e.g., CTO]\n",
+        );
+        assert_eq!(a.data["version"], 2.0);
+        assert!(a.data.get("owner").is_none());
+        let (span, label) = &a.placeholders["/owner"];
+        assert_eq!((span.start.line, label.as_str()), (7, "Policy Owner"));
+    }
+
+    #[test]
+    fn a_section_answers_a_mapping_and_its_labels_the_fields_inside() {
+        let a = answered(
+            "dataset-sheet",
+            "# Sheet\n\n## Maintenance\n\n- **Retention:** deleted after 24 months\n\n## Licensing Information\n\nCC BY 4.0\n",
+        );
+        assert_eq!(
+            a.data["maintenance"]["retention"],
+            "deleted after 24 months"
+        );
+        assert_eq!(a.data["license"], "CC BY 4.0");
+        let a = answered(
+            "dataset-sheet",
+            "# Sheet\n\n## Maintenance\n\nThe data team maintains it.\n",
+        );
+        assert_eq!(a.data["maintenance"], serde_json::json!({}));
+        assert_eq!(a.spans["/maintenance"].start.line, 3);
     }
 }

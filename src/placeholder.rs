@@ -44,6 +44,12 @@ static EXPRESSION: LazyLock<Regex> = LazyLock::new(|| {
 static BRACKETED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[([^\[\]\n]{1,600})\]").expect("brackets compile"));
 
+/// A field in angle brackets, `<insert owner>`, `<Model Name>`, `<YYYY-MM-DD>`: Markdown reads it
+/// as HTML, a reader as a blank. Tags with attributes or end tags are not fields (see
+/// [`is_field`]).
+static ANGLED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<([^<>\n]{2,200})>").expect("angle brackets compile"));
+
 /// Formats a template asks for: `YYYY-MM-DD`, `x.x`, `N`, `###`.
 static FORMAT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:YYYY|YY|MM|DD|HH|X+|x+|N+|#+)(?:[-/.: ](?:YYYY|YY|MM|DD|HH|X+|x+|N+|#+))*$")
@@ -125,6 +131,14 @@ pub fn find(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
             let linked =
                 matches!(after, Some('(' | '[' | ':')) || matches!(before, Some(']' | '!' | '\\'));
             if !linked && is_field(&c[1]) {
+                found.push((whole.start(), whole.end()));
+            }
+        }
+        for c in ANGLED.captures_iter(piece) {
+            let Some(whole) = c.get(0) else { continue };
+            // `<!-- … -->`, `</b>`, `<a href="…">`, `<https://…>`, `<me@example.org>`.
+            let markup = c[1].contains(['=', '"', '!', '@', ':']) || c[1].starts_with('/');
+            if !markup && is_field(&c[1]) {
                 found.push((whole.start(), whole.end()));
             }
         }
@@ -261,6 +275,10 @@ mod tests {
                 "[Your document ID - e.g., POL-AI-001]"
             ]
         );
+        assert_eq!(
+            placeholders("Owner: <insert owner>, <Model Name>, on <YYYY-MM-DD>"),
+            ["<insert owner>", "<Model Name>", "<YYYY-MM-DD>"]
+        );
     }
 
     #[test]
@@ -278,6 +296,11 @@ mod tests {
             "\\[Company Name\\]",
             "[SEP] and [UNK]",
             "(see [Smith et al., e.g. 2020])",
+            "<details> <summary>More</summary> </details> <br> <sup>1</sup>",
+            "<a href=\"https://x.org\">x</a> <img src=\"a.png\" alt=\"Model Diagram\">",
+            "<https://example.org> and <ml-team@example.org>",
+            "<p align=\"center\"> <Details>",
+            "2 < 3 and 5 > 4",
         ] {
             assert!(
                 placeholders(text).is_empty(),
@@ -297,6 +320,7 @@ mod tests {
             "More information needed",
             "...",
             "[More Information Needed]",
+            "<insert scope>",
         ] {
             assert!(is_placeholder_value(v), "{v}");
         }

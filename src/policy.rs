@@ -50,9 +50,11 @@ impl Selector {
                 "`{text}` matches no ISO/IEC 42001 Annex A control; patterns look like `A.7.*`, `A.6.2.*` or `A.*`"
             ));
         }
-        if text
-            .strip_prefix("A.")
-            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        let clause = text.starts_with(|c: char| c.is_ascii_digit()) && text.contains('.');
+        if clause
+            || text
+                .strip_prefix("A.")
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
         {
             return if controls::title(text).is_some() {
                 Ok(Self::Control(text.to_string()))

@@ -55,6 +55,7 @@ pub fn checks_without_control() -> Vec<&'static RuleInfo> {
             &**crate::kinds::UNKNOWN_KIND,
             &**crate::check::UNKNOWN_CONTROL,
             &**crate::check::TEMPLATE_PLACEHOLDER,
+            &**crate::check::METADATA_KEY_MISPLACED,
         ])
         .chain(crate::suppress::rules().into_iter().map(|r| &**r))
         .chain(crate::changes::rules().into_iter().map(|r| &**r))

@@ -42,7 +42,13 @@ impl Vocabulary {
     /// A vocabulary of `names` only.
     #[must_use]
     pub fn new(names: Vec<String>) -> Self {
-        let normalized = names.iter().map(|n| normalize(n)).collect();
+        let normalized = names
+            .iter()
+            .map(|n| match n.strip_prefix('~') {
+                Some(phrase) => format!("~{}", normalize(phrase)),
+                None => normalize(n),
+            })
+            .collect();
         Self {
             names,
             normalized,
@@ -53,11 +59,21 @@ impl Vocabulary {
         }
     }
 
-    /// Whether a heading's text is one of the names.
+    /// Whether a heading's text is one of the names. A name that starts with `~` is a phrase
+    /// that the heading contains (Datasheets for Datasets asks its questions as headings: `~
+    /// retention` matches "Are there applicable limits on the retention of the data?").
     #[must_use]
     pub fn names_heading(&self, text: &str) -> bool {
         let n = normalize(text);
-        !n.is_empty() && self.normalized.contains(&n)
+        if n.is_empty() {
+            return false;
+        }
+        self.normalized
+            .iter()
+            .any(|name| match name.strip_prefix('~') {
+                Some(phrase) => format!(" {n} ").contains(&format!(" {} ", phrase.trim())),
+                None => *name == n,
+            })
     }
 
     /// The normalised names, for near misses.
@@ -177,7 +193,7 @@ pub fn judge<'a>(
     let mut without_results = None;
     for heading in &matching {
         if has_content(doc, heading.section, Some(heading), others) {
-            if wanted.results && !has_results(doc, heading.section) {
+            if wanted.results && !has_results(doc, heading, others) {
                 without_results.get_or_insert(*heading);
                 continue;
             }
@@ -208,6 +224,10 @@ pub fn judge<'a>(
         return Verdict::Filled;
     }
     if !wanted.cues.is_empty() && states(doc, &wanted.cues) {
+        return Verdict::Filled;
+    }
+    // Results reported in a table elsewhere (under "Overview") are results.
+    if wanted.results && results_table_anywhere(doc) {
         return Verdict::Filled;
     }
     near_miss(doc, wanted, others).map_or(Verdict::Missing, Verdict::Near)
@@ -242,11 +262,35 @@ fn has_content(
 #[must_use]
 pub fn own_text(
     doc: &Document,
-    (start, end): (usize, usize),
+    range: (usize, usize),
     skip: Option<&Heading>,
     others: &[&Vocabulary],
 ) -> String {
     let text = doc.source.text();
+    let mut own = String::new();
+    for (s, e) in own_pieces(doc, range, skip, others) {
+        own.push_str(&text[s..e]);
+        // Pieces are separate words, and a line break keeps lines apart.
+        own.push(if text[s..e].ends_with('\n') {
+            '\n'
+        } else {
+            ' '
+        });
+    }
+    let mut own = strip_tags(&own);
+    for sentence in BOILERPLATE {
+        own = own.replace(sentence, " ");
+    }
+    own
+}
+
+/// The byte ranges of [`own_text`], in order.
+fn own_pieces(
+    doc: &Document,
+    (start, end): (usize, usize),
+    skip: Option<&Heading>,
+    others: &[&Vocabulary],
+) -> Vec<(usize, usize)> {
     // Ranges that are not content: other sections, heading and label markers, placeholders.
     let mut holes: Vec<(usize, usize)> = Vec::new();
     for h in &doc.body.headings {
@@ -270,7 +314,7 @@ pub fn own_text(
         .copied()
         .collect();
     pieces.sort_unstable();
-    let mut own = String::new();
+    let mut out = Vec::new();
     for (s, e) in pieces {
         let (s, e) = (s.max(start), e.min(end));
         if s >= e {
@@ -279,25 +323,15 @@ pub fn own_text(
         let mut pos = s;
         for (hs, he) in holes.iter().filter(|(hs, he)| *hs < e && *he > s) {
             if *hs > pos {
-                own.push_str(&text[pos..*hs]);
+                out.push((pos, *hs));
             }
             pos = pos.max(*he);
         }
         if pos < e {
-            own.push_str(&text[pos..e]);
+            out.push((pos, e));
         }
-        // Pieces are separate words, and a line break keeps lines apart.
-        own.push(if text[s..e.min(text.len())].ends_with('\n') {
-            '\n'
-        } else {
-            ' '
-        });
     }
-    let mut own = strip_tags(&own);
-    for sentence in BOILERPLATE {
-        own = own.replace(sentence, " ");
-    }
-    own
+    out
 }
 
 /// Text without HTML tags.
@@ -315,22 +349,61 @@ fn strip_tags(text: &str) -> String {
     out
 }
 
-/// Whether the range holds results: a table, an HTML table, or a number with a decimal point
-/// or a percent sign in its prose.
-fn has_results(doc: &Document, (start, end): (usize, usize)) -> bool {
+/// Whether the section under `heading` holds results of its own: a table, an HTML table, or
+/// a number with a decimal point or a percent sign, outside the subsections that are sections
+/// of their own.
+fn has_results(doc: &Document, heading: &Heading, others: &[&Vocabulary]) -> bool {
     let text = doc.source.text();
-    if doc.body.tables.iter().any(|(s, _)| *s >= start && *s < end)
-        || doc
-            .body
-            .other
-            .iter()
-            .any(|(s, e)| *s >= start && *s < end && text[*s..*e].to_lowercase().contains("<table"))
-    {
-        return true;
-    }
-    doc.body.text.iter().any(|(s, e)| {
-        let (s, e) = ((*s).max(start), (*e).min(end));
-        s < e && holds_a_measure(&text[s..e])
+    let pieces = own_pieces(doc, heading.section, Some(heading), others);
+    let kept = |(s, e): (usize, usize)| pieces.iter().any(|(ps, pe)| *ps < e && *pe > s);
+    doc.body.tables.iter().any(|t| kept(t.range))
+        || pieces.iter().any(|(s, e)| {
+            let piece = &text[*s..*e];
+            piece.to_lowercase().contains("<table") || holds_a_measure(piece)
+        })
+}
+
+/// Words that name a measured result in a table's header: a table of results, wherever it is.
+const METRICS: [&str; 26] = [
+    "acc",
+    "accuracy",
+    "top1",
+    "top-1",
+    "top 1",
+    "f1",
+    "bleu",
+    "rouge",
+    "wer",
+    "cer",
+    "precision",
+    "recall",
+    "auc",
+    "map",
+    "mae",
+    "rmse",
+    "mse",
+    "exact match",
+    "perplexity",
+    "win rate",
+    "pass@1",
+    "score",
+    "error",
+    "iou",
+    "mmlu",
+    "result",
+];
+
+/// A table whose header names a metric, with a measured value in it (`| Model | Top1 Acc. |`).
+fn results_table_anywhere(doc: &Document) -> bool {
+    let text = doc.source.text();
+    doc.body.tables.iter().any(|t| {
+        let names_a_metric = t.header.iter().any(|cell| {
+            let cell = cell.to_lowercase();
+            cell.split(|c: char| !c.is_alphanumeric() && c != '@' && c != '-')
+                .any(|w| METRICS.contains(&w))
+                || METRICS.iter().any(|m| m.contains(' ') && cell.contains(m))
+        });
+        names_a_metric && holds_a_measure(&text[t.range.0..t.range.1])
     })
 }
 
@@ -357,31 +430,72 @@ fn holds_a_measure(text: &str) -> bool {
 /// document, not in its headings, labels, table of contents or placeholders.
 fn states(doc: &Document, cues: &[String]) -> bool {
     let own = own_text(doc, (0, doc.source.text().len()), None, &[]).to_lowercase();
-    cues.iter().any(|c| own.contains(c.as_str()))
+    // `intended for` is no intended use in `not intended for`.
+    cues.iter().any(|c| {
+        own.match_indices(c.as_str())
+            .any(|(i, _)| !own[..i].ends_with("not ") && !c.starts_with("not "))
+            || (c.starts_with("not ") && own.contains(c.as_str()))
+    })
+}
+
+/// The first place the prose states one of `cues` (lower case), as a byte range of the text
+/// it stands in; not in headings, labels, a table of contents or placeholders, and not after
+/// "not".
+#[must_use]
+pub fn find_cue(doc: &Document, cues: &[String]) -> Option<(usize, usize)> {
+    if cues.is_empty() {
+        return None;
+    }
+    let text = doc.source.text();
+    for (s, e) in own_pieces(doc, (0, text.len()), None, &[]) {
+        let piece = text[s..e].to_lowercase();
+        for cue in cues {
+            if let Some(i) = piece
+                .match_indices(cue.as_str())
+                .map(|(i, _)| i)
+                .find(|i| !piece[..*i].ends_with("not "))
+            {
+                // Lower-casing keeps byte offsets for the text we write; fall back to the piece.
+                return Some(if piece.len() == e - s {
+                    (s + i, s + i + cue.len())
+                } else {
+                    (s, e)
+                });
+            }
+        }
+    }
+    None
 }
 
 /// A heading that is not one of `wanted`'s names but nearly is, and not a name of another
-/// vocabulary: the closest, within a small edit distance of a name, or sharing most of its words.
+/// vocabulary or the title: the closest within a small edit distance of a name (a fifth of its
+/// length, one to three), or one with the same words but one that is itself a near spelling
+/// (`Out of scope usage` for `Out-of-Scope Use`).
 fn near_miss<'a>(
     doc: &'a Document,
     wanted: &Vocabulary,
     others: &[&Vocabulary],
 ) -> Option<&'a Heading> {
     let mut best: Option<(usize, &Heading)> = None;
-    for h in &doc.body.headings {
+    for h in doc.body.headings.iter().filter(|h| h.level > 1) {
         let n = normalize(&h.text);
         if n.is_empty() || others.iter().any(|v| v.names_heading(&h.text)) {
             continue;
         }
-        for name in wanted.normalized() {
+        for name in wanted.normalized().iter().filter(|n| !n.starts_with('~')) {
             let distance = levenshtein(&n, name);
             let close = distance <= (name.chars().count() / 5).clamp(1, 3);
-            let words: Vec<&str> = name.split(' ').collect();
-            let shared = n.split(' ').filter(|w| words.contains(w)).count();
-            let similar = words.len() >= 2
-                && shared * 3 >= words.len() * 2
-                && n.split(' ').count() <= words.len() + 1;
-            if (close || similar) && best.is_none_or(|(d, _)| distance < d) {
+            let (ours, theirs): (Vec<&str>, Vec<&str>) =
+                (n.split(' ').collect(), name.split(' ').collect());
+            let one_word_apart = ours.len() == theirs.len()
+                && theirs.len() >= 2
+                && ours
+                    .iter()
+                    .zip(&theirs)
+                    .filter(|(a, b)| a != b)
+                    .all(|(a, b)| levenshtein(a, b) <= 2)
+                && ours.iter().zip(&theirs).filter(|(a, b)| a != b).count() == 1;
+            if (close || one_word_apart) && best.is_none_or(|(d, _)| distance < d) {
                 best = Some((distance, h));
             }
         }
@@ -440,5 +554,158 @@ mod tests {
         assert!(holds_a_measure("WER: 5.4"));
         assert!(!holds_a_measure("see the paper, section 4, from 2022"));
         assert!(!holds_a_measure("version 2."));
+    }
+
+    fn doc(text: &str) -> Document {
+        let source = crate::source::SourceFile::new("card.md", text.to_string());
+        crate::parse::parse(
+            &source,
+            crate::parse::Format::Markdown,
+            crate::parse::yaml::Limits::default(),
+        )
+        .0
+    }
+
+    fn vocabulary(names: &[&str]) -> Vocabulary {
+        Vocabulary::new(names.iter().map(|n| (*n).to_string()).collect())
+    }
+
+    fn verdict(text: &str, wanted: &Vocabulary, others: &[&Vocabulary]) -> String {
+        let d = doc(text);
+        let data = d.data.first().map(|i| i.node.to_json());
+        match judge(&d, wanted, others, data.as_ref()) {
+            Verdict::Filled => "filled".to_string(),
+            Verdict::Missing => "missing".to_string(),
+            Verdict::Near(h) => format!("near {}", h.text),
+            Verdict::Unfilled(span, h) => {
+                format!("unfilled {} at line {}", h.text, span.start.line)
+            }
+            Verdict::Empty(h) => format!("empty {}", h.text),
+            Verdict::NoResults(h) => format!("no results in {}", h.text),
+        }
+    }
+
+    #[test]
+    fn the_section_that_matches_is_judged_not_its_parent() {
+        let uses = vocabulary(&["Uses", "Direct Use"]);
+        let out_of_scope = vocabulary(&["Out-of-Scope Use"]);
+        let card = "# M\n\n## Uses\n\n### Direct Use\n\n[More Information Needed]\n\n### Out-of-Scope Use\n\nNot for pricing.\n";
+        // The out-of-scope text does not fill "Uses"; the direct use is what is unfilled.
+        assert_eq!(
+            verdict(card, &uses, &[&out_of_scope]),
+            "unfilled Direct Use at line 7"
+        );
+        assert_eq!(verdict(card, &out_of_scope, &[&uses]), "filled");
+        // A subsection that no rule names is the parent's own content.
+        let evaluation = vocabulary(&["Evaluation"]);
+        assert_eq!(
+            verdict(
+                "# M\n\n## Evaluation\n\n### Testing Data\n\nThe 2025 tickets, F1 0.91.\n",
+                &evaluation,
+                &[]
+            ),
+            "filled"
+        );
+        // Headings that nobody filled, and no placeholder either: empty.
+        assert_eq!(
+            verdict(
+                "# M\n\n## Uses\n\n### Out-of-Scope Use\n\nNot for pricing.\n",
+                &uses,
+                &[&out_of_scope]
+            ),
+            "empty Uses"
+        );
+    }
+
+    #[test]
+    fn results_cues_opening_and_metadata_stand_in_as_declared() {
+        let mut evaluation = vocabulary(&["Evaluation"]);
+        evaluation.results = true;
+        evaluation.field = Some("/model-index/0/results".to_string());
+        assert_eq!(
+            verdict("# M\n\n## Evaluation\n\nSee the paper.\n", &evaluation, &[]),
+            "no results in Evaluation"
+        );
+        assert_eq!(
+            verdict(
+                "# M\n\n## Evaluation\n\n| metric | value |\n|---|---|\n| F1 | high |\n",
+                &evaluation,
+                &[]
+            ),
+            "filled"
+        );
+        assert_eq!(
+            verdict(
+                "# M\n\n## Evaluation\n\nAccuracy 91.2 % on the test split.\n",
+                &evaluation,
+                &[]
+            ),
+            "filled"
+        );
+        assert_eq!(
+            verdict(
+                "---\nmodel-index:\n  - name: m\n    results: [{task: {type: x}}]\n---\n# M\n",
+                &evaluation,
+                &[]
+            ),
+            "filled"
+        );
+
+        let mut out_of_scope = vocabulary(&["Out-of-Scope Use"]);
+        out_of_scope.cues = vec!["should not be used".to_string()];
+        assert_eq!(
+            verdict(
+                "# M\n\nIt should not be used for pricing.\n",
+                &out_of_scope,
+                &[]
+            ),
+            "filled"
+        );
+        // Not in a heading or a table of contents: that names the topic, it does not state it.
+        assert_eq!(
+            verdict("# M\n\n## It should not be used\n", &out_of_scope, &[]),
+            "missing"
+        );
+        // An unfilled section is unfilled, whatever the text says elsewhere.
+        assert_eq!(
+            verdict(
+                "# M\n\nIt should not be used for pricing.\n\n## Out-of-Scope Use\n\nTBD\n",
+                &out_of_scope,
+                &[]
+            ),
+            "unfilled Out-of-Scope Use at line 7"
+        );
+
+        let mut description = vocabulary(&["Model Description"]);
+        description.opening = true;
+        assert_eq!(
+            verdict(
+                "# Router\n\nRoutes support tickets.\n\n## Uses\n\nx\n",
+                &description,
+                &[]
+            ),
+            "filled"
+        );
+        assert_eq!(
+            verdict(
+                "# Router\n\n<!-- summary -->\n[More Information Needed]\n\n## Uses\n",
+                &description,
+                &[]
+            ),
+            "missing"
+        );
+    }
+
+    #[test]
+    fn a_heading_that_nearly_matches_is_named() {
+        let out_of_scope = vocabulary(&["Out-of-Scope Use"]);
+        assert_eq!(
+            verdict("# M\n\n## Out of scope usage\n\nx\n", &out_of_scope, &[]),
+            "near Out of scope usage"
+        );
+        assert_eq!(
+            verdict("# M\n\n## Installation\n\nx\n", &out_of_scope, &[]),
+            "missing"
+        );
     }
 }

@@ -9,6 +9,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -459,16 +460,68 @@ fn generated_rule_docs_are_current() {
             "docs/rules/{name} belongs to no rule"
         );
     }
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    for rule in registry.rules() {
-        let link = format!("[`{0}`](docs/rules/{0}.md)", rule.info.id);
-        assert!(
-            readme.contains(&link),
-            "the README's catalog does not list {}",
-            rule.info.id
-        );
+    let readme_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let table = catalog_table(&registry);
+    let header = "| control | rule | severity | applies to | title |\n";
+    let start = readme.find(header).expect("the README has a catalog table");
+    let end = start + readme[start..].find("\n\n").unwrap() + 1;
+    if update {
+        let mut text = readme.clone();
+        text.replace_range(start..end, &table);
+        std::fs::write(&readme_path, text).unwrap();
     }
+    assert!(
+        readme[start..end] == table,
+        "the README's catalog is stale: run `AIMS_LINT_UPDATE_DOCS=1 cargo test --test catalog`"
+    );
+    let count = format!(
+        "({} rules over {} document\nkinds;",
+        registry.rules().len(),
+        Settings::defaults(std::env::temp_dir()).kinds().len()
+    );
+    assert!(readme.contains(&count), "the README should say {count:?}");
+}
+
+/// The README's catalog: one row per rule, Annex A controls in their order, then the clauses.
+fn catalog_table(registry: &Registry) -> String {
+    let order: Vec<&str> = aims_lint::controls::CONTROLS
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(aims_lint::controls::CLAUSES.iter().map(|(id, _, _)| *id))
+        .collect();
+    let mut rules: Vec<_> = registry.rules().iter().collect();
+    rules.sort_by_key(|r| {
+        let control = r.info.control.as_deref().unwrap_or_default();
+        let at = order
+            .iter()
+            .position(|c| *c == control)
+            .unwrap_or(usize::MAX);
+        (at, r.info.id.clone())
+    });
+    let mut table =
+        String::from("| control | rule | severity | applies to | title |\n|---|---|---|---|---|\n");
+    for r in rules {
+        let control = r.info.control.as_deref().unwrap_or("-");
+        let title = aims_lint::controls::title(control).unwrap_or_default();
+        let clause = if control.starts_with('A') {
+            ""
+        } else {
+            "clause "
+        };
+        let kinds = if r.applies_to.len() > 4 {
+            format!("{} governance kinds", r.applies_to.len())
+        } else {
+            r.applies_to.join(", ")
+        };
+        writeln!(
+            table,
+            "| {clause}{control} {title} | [`{0}`](docs/rules/{0}.md) | {1} | {2} | {3} |",
+            r.info.id, r.info.severity, kinds, r.title
+        )
+        .unwrap();
+    }
+    table
 }
 
 #[test]
@@ -563,4 +616,85 @@ fn every_field_a_rule_checks_is_described_by_its_kinds_schema() {
             }
         }
     }
+}
+
+/// Pointers of every key of `node` (mappings' keys, and the first item of each list).
+fn all_keys(node: &Value, at: &str, out: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push(here.clone());
+                all_keys(v, &here, out);
+            }
+        }
+        Value::Array(items) => {
+            if let Some(first) = items.first() {
+                all_keys(first, &format!("{at}/0"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The schema of the value at `pointer` (a data pointer: list indexes go to `items`).
+fn schema_at<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let mut here = schema;
+    for part in pointer.split('/').skip(1) {
+        here = if part.chars().all(|c| c.is_ascii_digit()) {
+            here.get("items")?
+        } else {
+            here.get("properties")?.get(part)?
+        };
+    }
+    Some(here)
+}
+
+#[test]
+fn every_field_of_the_starter_documents_is_load_bearing_or_optional_with_a_reason() {
+    let settings = Settings::defaults(std::env::temp_dir());
+    let registry = Registry::load(&settings).unwrap();
+    let mut survivors = Vec::new();
+    let mut unmarked = Vec::new();
+    let mut wrongly_marked = Vec::new();
+    for (path, kind, text) in starter_documents() {
+        let schema = schema_of(&kind);
+        let (_, doc) = data_of(&path, text);
+        let findings_of = |text: &str| {
+            let source = SourceFile::new(path.clone(), text.to_string());
+            check_as(&source, &kind, &settings, &registry)
+        };
+        let baseline = findings_of(&without_body(text, &path));
+        let mut keys = Vec::new();
+        all_keys(&doc.data[0].node.to_json(), "", &mut keys);
+        for pointer in keys {
+            if pointer == "/aims-kind" {
+                continue;
+            }
+            // A Markdown body may answer the field too: judge the front matter alone, against
+            // what the front matter alone already gives.
+            let mutated = without_body(&delete_key(text, &path, &pointer), &path);
+            let fired = findings_of(&mutated).len() > baseline.len();
+            let optional = schema_at(&schema, &pointer)
+                .and_then(|s| s.get("x-aims-optional"))
+                .and_then(Value::as_str);
+            match (fired, optional) {
+                (false, None) => unmarked.push(format!("{path} {pointer}")),
+                (true, Some(_)) => wrongly_marked.push(format!("{path} {pointer}")),
+                (false, Some(reason)) => survivors.push(format!("{path} {pointer}: {reason}")),
+                (true, None) => {}
+            }
+        }
+    }
+    eprintln!("optional by design:\n{}", survivors.join("\n"));
+    assert!(
+        unmarked.is_empty(),
+        "deleting these fires nothing, and their schema does not say why they are optional:\n{}",
+        unmarked.join("\n")
+    );
+    assert!(
+        wrongly_marked.is_empty(),
+        "these are marked optional, but deleting them fires a rule:\n{}",
+        wrongly_marked.join("\n")
+    );
 }

@@ -16,8 +16,8 @@ mod common;
 
 use common::{BIN, Repo, run_in, stderr, stdout};
 
-const GOOD_CARD: &str = "---\nlicense: apache-2.0\npipeline_tag: text-classification\naims: {system_id: ticket-router, owner: ml-lead}\n---\n# Ticket router\n\n## Model Description\n\nA DistilBERT classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting tickets.\n\n## Out-of-Scope Use\n\nDecisions about people.\n\n## Bias, Risks, and Limitations\n\nWeak on non-English tickets.\n\n## Training Data\n\nClosed tickets, 2023 to 2025.\n\n## Evaluation\n\nAccuracy 0.91 on the test split.\n\n## Model Card Contact\n\nml@example.org\n";
-const GOOD_POLICY: &str = "---\nowner: ai-governance-lead\napproved_by: Grace Hopper\napproval_date: 2026-01-15\nversion: \"1.0\"\nscope: all AI systems\nlast_reviewed: 2026-01-15\nreview_interval_months: 12\nrelated_policies: [{ref: security.md, relation: both, reviewed_on: 2026-01-10}]\n---\n# AI policy\n";
+const GOOD_CARD: &str = "---\nlicense: apache-2.0\npipeline_tag: text-classification\naims: {system_id: ticket-router, owner: ml-lead, impact_assessment: impact-assessments/router.yaml, approved_by: Ada Lovelace, approval_date: 2026-01-10}\n---\n# Ticket router\n\n## Model Description\n\nA DistilBERT classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting tickets.\n\n## Out-of-Scope Use\n\nDecisions about people.\n\n## Bias, Risks, and Limitations\n\nWeak on non-English tickets.\n\n## Training Data\n\nClosed tickets, 2023 to 2025.\n\n## Evaluation\n\nAccuracy 0.91 on the test split.\n\n## Model Card Contact\n\nml@example.org\n";
+const GOOD_POLICY: &str = "---\nowner: ai-governance-lead\napproved_by: Grace Hopper\napproval_date: 2026-01-15\nversion: \"1.0\"\nscope: all AI systems\nlast_reviewed: 2026-01-15\nreview_interval_months: 12\nrelated_policies: [{ref: security.md, relation: both, reviewed_on: 2026-01-10}]\nprinciples: [a person confirms every decision about a customer]\ncommitments: {meet_requirements: true, continual_improvement: true}\n---\n# AI policy\n";
 
 fn clean_repo() -> Repo {
     let repo = Repo::new();

@@ -18,7 +18,7 @@ use std::process::{Command, Output};
 
 use common::{Repo, peer};
 
-const GOOD: &str = "---\nlicense: apache-2.0\ndatasets: [tickets]\naims: {system_id: router, owner: ml-lead}\n---\n# Router\n\n## Model Description\n\nA classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting.\n\n## Out-of-Scope Use\n\nPeople.\n\n## Bias, Risks, and Limitations\n\nEnglish only.\n\n## Evaluation\n\nAccuracy 0.9.\n\n## Model Card Contact\n\nml@example.org\n";
+const GOOD: &str = "---\nlicense: apache-2.0\ndatasets: [tickets]\naims: {system_id: router, owner: ml-lead, impact_assessment: impact-assessments/router.yaml, approved_by: Ada Lovelace, approval_date: 2026-01-10}\n---\n# Router\n\n## Model Description\n\nA classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting.\n\n## Out-of-Scope Use\n\nPeople.\n\n## Bias, Risks, and Limitations\n\nEnglish only.\n\n## Evaluation\n\nAccuracy 0.9.\n\n## Model Card Contact\n\nml@example.org\n";
 
 fn try_repo(tool: &Path, repo: &Repo, home: &Path) -> Output {
     try_hook(tool, "aims-lint", repo, home, None)

@@ -218,7 +218,7 @@ fn a_clean_folder_outside_git_gives_an_empty_run() {
     std::fs::create_dir_all(dir.path().join("policies")).unwrap();
     std::fs::write(
         dir.path().join("policies/ai-policy.md"),
-        "---\nowner: o\napproved_by: a\napproval_date: 2026-01-01\nversion: 1\nscope: all\nlast_reviewed: 2026-01-01\nreview_interval_months: 12\nrelated_policies: [{ref: s, relation: both, reviewed_on: 2026-01-01}]\n---\n# Policy\n",
+        "---\nowner: o\napproved_by: a\napproval_date: 2026-01-01\nversion: 1\nscope: all\nlast_reviewed: 2026-01-01\nreview_interval_months: 12\nrelated_policies: [{ref: s, relation: both, reviewed_on: 2026-01-01}]\nprinciples: [people decide]\ncommitments: {meet_requirements: true, continual_improvement: true}\n---\n# Policy\n",
     )
     .unwrap();
     let out = common::run_in(dir.path(), &["check", "--format", "sarif"], &[]);

@@ -208,3 +208,117 @@ fn every_finding_span_is_inside_its_file() {
         }
     }
 }
+
+fn lines_of(findings: &[Finding], rule: &str) -> Vec<(u32, u32, String)> {
+    findings
+        .iter()
+        .filter(|f| f.rule.id == rule)
+        .map(|f| {
+            (
+                f.span.start.line,
+                f.span.start.column,
+                f.detail.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_key_indented_into_another_is_reported_where_it_is() {
+    // A required key: the rule that needs it points at it, once.
+    let text = "---\npipeline_tag: fill-mask\naims:\n  system_id: router\n  owner: ml-lead\n  license: apache-2.0\n---\n# Router\n";
+    let f = check("card.md", "model-card", text);
+    assert_eq!(
+        lines_of(&f, "model-card-missing-license"),
+        [(
+            6,
+            3,
+            "`license` is not at the top level: it is inside `aims`, where it is not read"
+                .to_string()
+        )]
+    );
+    assert!(lines_of(&f, "metadata-key-misplaced").is_empty());
+    // Any other key of the kind: a warning of its own.
+    let text = "---\nlicense: mit\ndatasets: [tickets]\naims:\n  system_id: r\n  owner: o\n  pipeline_tag: fill-mask\n---\n# Router\n";
+    let f = check("card.md", "model-card", text);
+    assert_eq!(
+        lines_of(&f, "metadata-key-misplaced"),
+        [(
+            7,
+            3,
+            "`pipeline_tag` is inside `aims`; as a top-level key it would be read".to_string()
+        )]
+    );
+    // Where the schema puts a key of that name, it is in its place (`versions[].version`),
+    // and a key at the top level too is not misplaced.
+    let text =
+        "aims-kind: dataset-sheet\nversion: 2\nversions:\n  - version: 1\n    date: 2025-01-01\n";
+    assert!(
+        lines_of(
+            &check("s.yaml", "dataset-sheet", text),
+            "metadata-key-misplaced"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn placeholders_are_findings_where_they_stand_in_governance_documents_and_metadata() {
+    let policy = "# AI Policy\n\n**Version:** 1.0  \n**Owner:** CTO\n\n## Scope\n\n[Company Name] uses AI for [insert the uses].\n\n## Principles\n\nTBD\n";
+    let f = check("policies/ai-policy.md", "ai-policy", policy);
+    assert_eq!(
+        lines_of(&f, "template-placeholder"),
+        [(
+            8,
+            1,
+            "\"[Company Name]\" is a template placeholder".to_string()
+        )]
+    );
+    // A placeholder where a rule's answer belongs is that rule's finding, and only that.
+    assert_eq!(
+        lines_of(&f, "ai-policy-missing-principles"),
+        [(
+            12,
+            1,
+            "missing `commitments`; `principles`: \"Principles\" holds only a template placeholder"
+                .to_string()
+        )]
+    );
+    // In YAML, a value that is a placeholder, whatever the kind.
+    let f = check(
+        "suppliers/x.yaml",
+        "supplier",
+        "name: CloudNimbus\nowner: TBD\n",
+    );
+    assert_eq!(
+        lines_of(&f, "template-placeholder"),
+        [(
+            2,
+            8,
+            "`/owner` is a template placeholder: \"TBD\"".to_string()
+        )]
+    );
+    let f = check(
+        "card.md",
+        "model-card",
+        "---\nlicense: \"[More Information Needed]\"\n---\n# M\n\n## Notes\n\nTODO\n",
+    );
+    assert_eq!(lines_of(&f, "template-placeholder").len(), 1, "{f:#?}");
+    assert_eq!(
+        lines_of(&f, "template-placeholder")[0].0,
+        2,
+        "the card's body is judged by its sections"
+    );
+}
+
+#[test]
+fn a_field_the_text_answers_is_checked_where_the_text_is() {
+    // "Review Frequency: every two years" is 24 months: beyond the default threshold of 12.
+    let policy = "# AI Policy\n\nVersion: 1.0  \nOwner: CTO  \nApproved by: Board  \nApproval Date: 2026-01-10  \nLast Reviewed: 2026-01-10  \nReview Frequency: every two years\n\n## Scope\n\nAll systems.\n";
+    let f = check("policies/ai-policy.md", "ai-policy", policy);
+    assert_eq!(
+        lines_of(&f, "ai-policy-missing-review-schedule"),
+        [(8, 19, "value is greater than the maximum of 12".to_string())]
+    );
+    assert!(lines_of(&f, "ai-policy-missing-approval").is_empty());
+}

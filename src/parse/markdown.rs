@@ -61,6 +61,15 @@ impl Heading {
     }
 }
 
+/// A table of the body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableInfo {
+    /// Its byte range.
+    pub range: (usize, usize),
+    /// The text of its header cells.
+    pub header: Vec<String>,
+}
+
 /// What the Markdown body holds besides its headings: where its opening prose, placeholders,
 /// tables and prose text are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -72,8 +81,8 @@ pub struct Body {
     pub opening: Option<(usize, usize)>,
     /// Byte ranges of template placeholders (see [`crate::placeholder`]) in the prose.
     pub placeholders: Vec<(usize, usize)>,
-    /// Byte ranges of tables.
-    pub tables: Vec<(usize, usize)>,
+    /// The tables.
+    pub tables: Vec<TableInfo>,
     /// Byte ranges of prose text (no code, HTML, link destinations or markup), adjacent pieces
     /// joined.
     pub text: Vec<(usize, usize)>,
@@ -133,6 +142,10 @@ pub const ITEM_LABEL_LEVEL: u8 = 8;
 /// The longest label, in characters: a longer bold phrase is emphasis, not a label.
 const MAX_LABEL_CHARS: usize = 80;
 
+/// The longest question in bold that opens its answer (`**Who funded the creation of the
+/// dataset?**`).
+const MAX_QUESTION_CHARS: usize = 320;
+
 /// One paragraph, list item or table cell being read: where it started, and its first inline
 /// elements, enough to tell whether it opens with a label.
 #[derive(Debug)]
@@ -147,6 +160,10 @@ struct Block {
     at_start: bool,
     /// A nested block (a paragraph inside a loose list item) already took the label.
     taken: bool,
+    /// The first paragraph of a loose list item: its labels are the item's.
+    in_item: bool,
+    /// For an item: the labels its first paragraph opened with, bounded by the item.
+    pending: Vec<Heading>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +212,7 @@ pub fn body(source: &SourceFile, body_start: usize) -> Body {
         table: None,
         in_code: false,
         in_comment: false,
+        html: Vec::new(),
     };
     for (event, range) in Parser::new_ext(md, options).into_offset_iter() {
         reader.event(&event, body_start + range.start, body_start + range.end);
@@ -220,6 +238,8 @@ struct Reader<'s> {
     table: Option<Table>,
     in_code: bool,
     in_comment: bool,
+    /// Inline and block HTML outside comments: `<insert owner>` is HTML to Markdown.
+    html: Vec<(usize, usize)>,
 }
 
 impl Reader<'_> {
@@ -262,6 +282,7 @@ impl Reader<'_> {
                 let opens = h.contains("<!--");
                 if !self.in_comment && !opens {
                     self.out.other.push((start, end));
+                    self.html.push((start, end));
                 }
                 if opens || self.in_comment {
                     self.in_comment = !h[h.rfind("<!--").unwrap_or(0)..].contains("-->");
@@ -280,17 +301,18 @@ impl Reader<'_> {
                 self.heading = Some((level_number(*level), start, String::new()));
             }
             Tag::Paragraph => {
+                let mut block = Block::new(BlockKind::Paragraph, (start, end));
                 if let Some(parent) = self.blocks.last_mut()
                     && parent.kind == BlockKind::Item
                     && parent.at_start
                 {
                     // The first paragraph of a loose item: the item's label is the
-                    // paragraph's, read once.
+                    // paragraph's, read once, and bounded by the item as in a tight list.
                     parent.taken = true;
                     parent.at_start = false;
+                    block.in_item = true;
                 }
-                self.blocks
-                    .push(Block::new(BlockKind::Paragraph, (start, end)));
+                self.blocks.push(block);
             }
             Tag::Item => self.blocks.push(Block::new(BlockKind::Item, (start, end))),
             Tag::TableCell => {
@@ -358,14 +380,40 @@ impl Reader<'_> {
             }
             TagEnd::Table => {
                 if let Some(table) = self.table.take() {
-                    self.out.tables.push((table.start, end));
+                    let text = self.source.text();
+                    let header = table.rows.first().map_or_else(Vec::new, |row| {
+                        row.iter()
+                            .map(|(s, e)| text[*s..*e].trim().trim_matches('*').trim().to_string())
+                            .collect()
+                    });
+                    self.out.tables.push(TableInfo {
+                        range: (table.start, end),
+                        header,
+                    });
                     table_row_labels(self.source, &table.rows, &mut self.labels);
                 }
             }
             TagEnd::CodeBlock => self.in_code = false,
             TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell => {
-                if let Some(block) = self.blocks.pop() {
-                    block_labels(self.source, block, end, &mut self.labels);
+                let Some(mut block) = self.blocks.pop() else {
+                    return;
+                };
+                if block.kind == BlockKind::Item && !block.pending.is_empty() {
+                    for mut label in std::mem::take(&mut block.pending) {
+                        if label.level == LABEL_LEVEL {
+                            label.level = ITEM_LABEL_LEVEL;
+                            label.section.1 = end;
+                        }
+                        self.labels.push(label);
+                    }
+                    return;
+                }
+                let in_item = block.in_item;
+                let mut found = Vec::new();
+                block_labels(self.source, block, end, &mut found);
+                match self.blocks.last_mut() {
+                    Some(item) if in_item => item.pending.extend(found),
+                    _ => self.labels.extend(found),
                 }
             }
             _ => {}
@@ -395,6 +443,9 @@ impl Reader<'_> {
         }
         out.opening = opening(self.source, body_start, &out.headings);
         out.placeholders = crate::placeholder::find(self.source.text(), &out.text);
+        out.placeholders
+            .extend(crate::placeholder::find(self.source.text(), &self.html));
+        out.placeholders.sort_unstable();
         out
     }
 }
@@ -407,6 +458,8 @@ impl Block {
             bold: None,
             at_start: true,
             taken: false,
+            in_item: false,
+            pending: Vec::new(),
         }
     }
 }
@@ -479,7 +532,11 @@ fn block_labels(source: &SourceFile, block: Block, end: usize, out: &mut Vec<Hea
             .next()
             .is_some_and(|rest| rest.trim().is_empty());
         let colon = label.ends_with(':') || bold.colon_follows == Some(true);
-        if (colon || alone) && !label.is_empty() && label.chars().count() <= MAX_LABEL_CHARS {
+        // A question in bold opens its answer, as in Datasheets for Datasets questionnaires.
+        let question = label.ends_with('?') && label.chars().count() <= MAX_QUESTION_CHARS;
+        if question
+            || ((colon || alone) && !label.is_empty() && label.chars().count() <= MAX_LABEL_CHARS)
+        {
             let mut value_start = bold.range.1;
             if bold.colon_follows == Some(true) {
                 value_start += 1;
@@ -725,5 +782,132 @@ mod tests {
         );
         assert_eq!(&text[hs[1].section.0..hs[1].section.1], " MIT\n\n");
         assert!(text[hs[2].section.0..hs[2].section.1].contains("medical advice"));
+    }
+
+    /// `(level, name, section text)` of each label of `text`.
+    fn labels(text: &str) -> Vec<(u8, String, String)> {
+        let src = SourceFile::new("a.md", text.to_string());
+        body(&src, 0)
+            .headings
+            .into_iter()
+            .filter(Heading::is_label)
+            .map(|h| {
+                (
+                    h.level,
+                    h.text,
+                    text[h.section.0..h.section.1].trim().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_label_reads_the_same_in_tight_and_loose_lists() {
+        let tight = "- **License:** MIT\n- **Contact:** ml@example.org\n";
+        let loose = "- **License:** MIT\n\n- **Contact:** ml@example.org\n";
+        let expected = vec![
+            (ITEM_LABEL_LEVEL, "License".to_string(), "MIT".to_string()),
+            (
+                ITEM_LABEL_LEVEL,
+                "Contact".to_string(),
+                "ml@example.org".to_string(),
+            ),
+        ];
+        assert_eq!(labels(tight), expected);
+        assert_eq!(labels(loose), expected);
+        // Without a colon, a bold item of its own is a label too, and the colon may follow.
+        let l = labels("- **Training Data**\n- **Uses**: routing\n");
+        assert_eq!(l[0].1, "Training Data");
+        assert_eq!((l[1].1.as_str(), l[1].2.as_str()), ("Uses", "routing"));
+    }
+
+    #[test]
+    fn plain_labels_in_items_and_document_control_blocks() {
+        assert_eq!(
+            labels("- Contact: ml@example.org\n- a plain item\n"),
+            [(
+                ITEM_LABEL_LEVEL,
+                "Contact".to_string(),
+                "ml@example.org".to_string()
+            )]
+        );
+        let block = "Organization: ACME  \nVersion: 1.1  \nOwner: Chief Technology Officer\n";
+        let names: Vec<String> = labels(block)
+            .into_iter()
+            .map(|l| format!("{}={}", l.1, l.2))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Organization=ACME",
+                "Version=1.1",
+                "Owner=Chief Technology Officer"
+            ]
+        );
+        // In a block quote too.
+        let quoted: Vec<String> = labels("> **Version:** 3.0  \n> **Owner:** CTO\n")
+            .into_iter()
+            .map(|l| l.1)
+            .collect();
+        assert_eq!(quoted, ["Version", "Owner"]);
+        // A paragraph of prose that has a colon is not a block of fields.
+        assert!(labels("Note: the board approves.\nIt meets monthly.\n").is_empty());
+        // Sentence punctuation, commas or URLs before the colon: not labels.
+        assert!(labels("- See https://example.org: x\n- Step one, then two: x\n").is_empty());
+    }
+
+    #[test]
+    fn a_label_alone_in_its_paragraph_opens_a_section() {
+        let l = labels("Approved By:\n\n- Chief Technology Officer, Date: 2025-10-26\n\n## Next\n");
+        assert_eq!(l[0].0, LABEL_LEVEL);
+        assert_eq!(l[0].1, "Approved By");
+        assert!(
+            l[0].2
+                .contains("Chief Technology Officer, Date: 2025-10-26"),
+            "{l:?}"
+        );
+    }
+
+    #[test]
+    fn the_first_cell_of_a_two_column_row_is_a_label() {
+        let table = "| Attribute | Details |\n|---|---|\n| **License** | [Gemma Terms](https://ai.google.dev/gemma/terms) |\n| Provider | Google |\n";
+        let l = labels(table);
+        assert_eq!(
+            l.iter().map(|l| l.1.as_str()).collect::<Vec<_>>(),
+            ["License", "Provider"]
+        );
+        assert!(l[0].2.contains("Gemma Terms"));
+        // Wider tables are data, not fields.
+        assert!(labels("| a | b | c |\n|---|---|---|\n| License | MIT | x |\n").is_empty());
+    }
+
+    #[test]
+    fn the_opening_prose_placeholders_tables_and_anchors() {
+        let text = "# Router\n\nRoutes tickets to [teams](#teams).\n\n## Uses\n\n[More Information Needed]\n\n| m | v |\n|---|---|\n| f1 | 0.9 |\n\n```\nTODO in code\n```\n";
+        let src = SourceFile::new("a.md", text.to_string());
+        let b = body(&src, 0);
+        let (s, e) = b.opening.unwrap();
+        assert_eq!(text[s..e].trim(), "Routes tickets to [teams](#teams).");
+        assert_eq!(b.placeholders.len(), 1, "the TODO in code is not prose");
+        assert_eq!(
+            &text[b.placeholders[0].0..b.placeholders[0].1],
+            "[More Information Needed]"
+        );
+        assert_eq!(b.tables.len(), 1);
+        assert_eq!(b.tables[0].header, ["m", "v"]);
+        assert_eq!(&text[b.anchors[0].0..b.anchors[0].1], "[teams](#teams)");
+        // No title: the opening runs from the start of the body.
+        let src = SourceFile::new("b.md", "Intro.\n\n## A\n".to_string());
+        assert_eq!(body(&src, 0).opening, Some((0, 8)));
+    }
+
+    #[test]
+    fn html_comments_are_not_content_over_several_lines() {
+        let text = "## Uses\n\n<!--\nguidance\nmore guidance\n-->\n\n<p>Routing.</p>\n";
+        let src = SourceFile::new("a.md", text.to_string());
+        let b = body(&src, 0);
+        let other: Vec<&str> = b.other.iter().map(|(s, e)| text[*s..*e].trim()).collect();
+        assert!(other.iter().all(|o| !o.contains("guidance")), "{other:?}");
+        assert!(other.iter().any(|o| o.contains("Routing")), "{other:?}");
     }
 }
