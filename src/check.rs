@@ -104,6 +104,16 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
         .map(|root| fields::misplaced(kind, root))
         .unwrap_or_default();
     let rules: Vec<&Rule> = registry.for_kind(kind).collect();
+    // A value that is a template placeholder is what a rule's error on it is about.
+    let mut value_placeholders = Vec::new();
+    for instance in &doc.data {
+        placeholder_values(
+            &instance.node,
+            "",
+            doc.source.text(),
+            &mut value_placeholders,
+        );
+    }
     // Every section and field name of this kind's rules: a subsection with one of them is a
     // section of its own, not content of its parent.
     let vocabularies: Vec<&Vocabulary> = rules
@@ -129,34 +139,14 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
         };
         let prose = !verdicts.is_empty() && verdicts.iter().all(|v| *v == Verdict::Filled);
         let hint = stand_in_hint(&verdicts);
-        if let Some(validator) = rule.schema.as_ref().filter(|_| !prose) {
-            for (i, (instance, data)) in doc.data.iter().zip(&data).enumerate() {
-                let overlay = answered.as_ref().filter(|_| i == 0);
-                let mut located = Vec::new();
-                for error in validator.iter_errors(data) {
-                    located.extend(locate_error_in(
-                        instance,
-                        &doc.source,
-                        &error,
-                        overlay,
-                        &misplaced,
-                    ));
-                }
-                for mut l in merge_missing(located) {
-                    if let Some((span, why)) = hint
-                        .as_ref()
-                        .filter(|(span, _)| top_level(&l.pointer) && l.span != *span)
-                    {
-                        l.span = *span;
-                        l.detail = format!("{}; {why}", l.detail);
-                    }
-                    out.push(
-                        Finding::new(&rule.info, &doc.source, l.span)
-                            .with_pointer(l.pointer)
-                            .with_detail(l.detail),
-                    );
-                }
-            }
+        if !prose {
+            let read = Read {
+                data: &data,
+                answered: answered.as_ref(),
+                misplaced: &misplaced,
+                value_placeholders: &value_placeholders,
+            };
+            check_schema(rule, doc, &read, hint.as_ref(), &mut out);
         }
         if markdown {
             check_sections(rule, doc, &others_of, data.first(), &mut out);
@@ -168,7 +158,7 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
             _ => {}
         }
     }
-    for m in &misplaced {
+    for m in misplaced.iter().filter(|m| m.in_known) {
         if !out.iter().any(|f| f.span == m.span) {
             out.push(
                 Finding::new(&METADATA_KEY_MISPLACED, &doc.source, m.span).with_detail(format!(
@@ -180,6 +170,63 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
     }
     check_placeholders(doc, kind, &mut out);
     out
+}
+
+/// What [`check`] reads once per document for every rule's schema.
+struct Read<'a> {
+    /// Each instance's data as JSON; the first with what the body answers.
+    data: &'a [serde_json::Value],
+    answered: Option<&'a Answered>,
+    misplaced: &'a [fields::Misplaced],
+    /// Values that are template placeholders, and what to say of them.
+    value_placeholders: &'a [(Span, String)],
+}
+
+/// The errors of `rule`'s schema on each instance of `doc`, merged and placed (see
+/// docs/rules.md, "Where a finding is placed").
+fn check_schema(
+    rule: &Rule,
+    doc: &Document,
+    read: &Read<'_>,
+    hint: Option<&(Span, String)>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(validator) = rule.schema.as_ref() else {
+        return;
+    };
+    for (i, (instance, data)) in doc.data.iter().zip(read.data).enumerate() {
+        let overlay = read.answered.filter(|_| i == 0);
+        let mut located = Vec::new();
+        for error in validator.iter_errors(data) {
+            located.extend(locate_error_in(
+                instance,
+                &doc.source,
+                &error,
+                overlay,
+                read.misplaced,
+            ));
+        }
+        for mut l in merge_missing(located) {
+            if let Some((_, why)) = read
+                .value_placeholders
+                .iter()
+                .find(|(s, _)| s.start == l.span.start)
+            {
+                l.detail.clone_from(why);
+            }
+            if let Some((span, why)) =
+                hint.filter(|(span, _)| top_level(&l.pointer) && l.span != *span)
+            {
+                l.span = *span;
+                l.detail = format!("{}; {why}", l.detail);
+            }
+            out.push(
+                Finding::new(&rule.info, &doc.source, l.span)
+                    .with_pointer(l.pointer)
+                    .with_detail(l.detail),
+            );
+        }
+    }
 }
 
 /// A section that would stand in for a rule's fields is there but unfilled (or nearly named):
@@ -282,7 +329,7 @@ fn check_placeholders(doc: &Document, kind: &str, out: &mut Vec<Finding>) {
     let mut lines: Vec<u32> = Vec::new();
     let mut found: Vec<(Span, String)> = Vec::new();
     for instance in &doc.data {
-        placeholder_values(&instance.node, "", &mut found);
+        placeholder_values(&instance.node, "", doc.source.text(), &mut found);
     }
     if !CARDS.contains(&kind) {
         let text = doc.source.text();
@@ -302,31 +349,58 @@ fn check_placeholders(doc: &Document, kind: &str, out: &mut Vec<Finding>) {
     }
 }
 
-fn placeholder_values(node: &Node, pointer: &str, out: &mut Vec<(Span, String)>) {
+fn placeholder_values(node: &Node, pointer: &str, text: &str, out: &mut Vec<(Span, String)>) {
+    let at = if pointer.is_empty() { "/" } else { pointer };
     match &node.value {
         NodeValue::String(v) if crate::placeholder::is_placeholder_value(v) => {
             out.push((
                 node.span,
-                format!(
-                    "`{}` is a template placeholder: \"{}\"",
-                    if pointer.is_empty() { "/" } else { pointer },
-                    shorten(v)
-                ),
+                format!("`{at}` is a template placeholder: \"{}\"", shorten(v)),
             ));
         }
         NodeValue::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                placeholder_values(item, &format!("{pointer}/{i}"), out);
+                placeholder_values(item, &format!("{pointer}/{i}"), text, out);
             }
+        }
+        // `license: {license}`: YAML reads a template's `{field}` as a mapping with one key.
+        NodeValue::Map(entries)
+            if matches!(entries.as_slice(), [e] if e.value.value == NodeValue::Null)
+                && BRACE_FIELD.is_match(flow_text(text, node.span)) =>
+        {
+            out.push((
+                node.span,
+                format!(
+                    "`{at}` is a template placeholder: \"{}\"",
+                    shorten(flow_text(text, node.span))
+                ),
+            ));
         }
         NodeValue::Map(entries) => {
             for e in entries {
-                placeholder_values(&e.value, &format!("{pointer}/{}", escape(&e.key)), out);
+                placeholder_values(
+                    &e.value,
+                    &format!("{pointer}/{}", escape(&e.key)),
+                    text,
+                    out,
+                );
             }
         }
         _ => {}
     }
 }
+
+/// The text of a flow collection, without the comment that follows it on its line.
+fn flow_text(text: &str, span: Span) -> &str {
+    let written = text.get(span.start.byte..span.end.byte).unwrap_or_default();
+    let written = written.find(" #").map_or(written, |i| &written[..i]);
+    written.trim_end()
+}
+
+/// A template's field in braces, as YAML flow mapping: `{license}`, `{ lang_0 }`.
+static BRACE_FIELD: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"^\{\s*[A-Za-z_][A-Za-z0-9_.-]*\s*\}$").expect("brace fields compile")
+});
 
 /// At most 60 characters of `text`, on one line.
 fn shorten(text: &str) -> String {

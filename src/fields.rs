@@ -125,9 +125,13 @@ pub struct Misplaced {
     pub span: Span,
     /// The top-level key it is under.
     pub under: String,
+    /// Whether the mapping it is in is one the schema describes: there, a key of the top level
+    /// is misplaced. Elsewhere (`distribution.license` in a sheet of another format) it only
+    /// tells where a missing key was written.
+    pub in_known: bool,
 }
 
-/// The misplaced keys of `root` for documents of `kind`, in document order. A key that is also
+/// The top-level keys of `kind` written deeper in `root`, in document order. A key that is also
 /// at the top level, or that the schema allows where it is, is not misplaced.
 #[must_use]
 pub fn misplaced(kind: &str, root: &Node) -> Vec<Misplaced> {
@@ -150,12 +154,10 @@ pub fn misplaced(kind: &str, root: &Node) -> Vec<Misplaced> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    // Only inside keys the schema knows: the structure of others (`train-eval-index`) is not
-    // ours to judge.
+    // Inside keys the schema knows, a misplaced key is a finding; the structure of others
+    // (`train-eval-index`) is not ours to judge, but a missing key found there is pointed at.
     for e in entries {
-        if let Some(schema) = top.get(&e.key) {
-            walk(&e.value, Some(schema), top, root, &e.key, &mut out);
-        }
+        walk(&e.value, top.get(&e.key), top, root, &e.key, &mut out);
     }
     out
 }
@@ -180,6 +182,7 @@ fn walk(
                         key: e.key.clone(),
                         span: e.key_span,
                         under: under.to_string(),
+                        in_known: props.is_some(),
                     });
                 }
                 walk(&e.value, declared, top, root, under, out);

@@ -430,12 +430,33 @@ fn holds_a_measure(text: &str) -> bool {
 /// document, not in its headings, labels, table of contents or placeholders.
 fn states(doc: &Document, cues: &[String]) -> bool {
     let own = own_text(doc, (0, doc.source.text().len()), None, &[]).to_lowercase();
-    // `intended for` is no intended use in `not intended for`.
     cues.iter().any(|c| {
         own.match_indices(c.as_str())
-            .any(|(i, _)| !own[..i].ends_with("not ") && !c.starts_with("not "))
-            || (c.starts_with("not ") && own.contains(c.as_str()))
+            .any(|(i, _)| cue_counts(&own, i, c))
     })
+}
+
+/// Words that make a cue's sentence about the machine or a file format, not the model's data
+/// or use: "trained on NVIDIA GB200", "trained on our harmony response format".
+const NOT_ABOUT_DATA_OR_USE: [&str; 14] = [
+    "gpu", "gpus", "tpu", "tpus", "nvidia", "cuda", "a100", "h100", "v100", "gb200", "hardware",
+    "cluster", "vram", "format",
+];
+
+/// Whether cue `cue` at byte `i` of the lower-case prose `own` states what it cues: not after
+/// "not" (`intended for` in `not intended for`), and not about hardware or a format in the
+/// few words that follow it.
+fn cue_counts(own: &str, i: usize, cue: &str) -> bool {
+    if !cue.starts_with("not ") && own[..i].ends_with("not ") {
+        return false;
+    }
+    let rest = &own[i + cue.len()..];
+    let sentence = rest.split(['.', '\n', ';']).next().unwrap_or_default();
+    !sentence
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .any(|w| NOT_ABOUT_DATA_OR_USE.contains(&w))
 }
 
 /// The first place the prose states one of `cues` (lower case), as a byte range of the text
@@ -453,7 +474,7 @@ pub fn find_cue(doc: &Document, cues: &[String]) -> Option<(usize, usize)> {
             if let Some(i) = piece
                 .match_indices(cue.as_str())
                 .map(|(i, _)| i)
-                .find(|i| !piece[..*i].ends_with("not "))
+                .find(|i| cue_counts(&piece, *i, cue))
             {
                 // Lower-casing keeps byte offsets for the text we write; fall back to the piece.
                 return Some(if piece.len() == e - s {

@@ -534,8 +534,13 @@ fn block_labels(source: &SourceFile, block: Block, end: usize, out: &mut Vec<Hea
         let colon = label.ends_with(':') || bold.colon_follows == Some(true);
         // A question in bold opens its answer, as in Datasheets for Datasets questionnaires.
         let question = label.ends_with('?') && label.chars().count() <= MAX_QUESTION_CHARS;
+        // `- **Chat assistants**` with nothing else in the item is emphasis, not a label.
+        let emphasis = bounded && !colon && !question && after.trim().is_empty();
         if question
-            || ((colon || alone) && !label.is_empty() && label.chars().count() <= MAX_LABEL_CHARS)
+            || ((colon || alone)
+                && !emphasis
+                && !label.is_empty()
+                && label.chars().count() <= MAX_LABEL_CHARS)
         {
             let mut value_start = bold.range.1;
             if bold.colon_follows == Some(true) {
@@ -638,7 +643,39 @@ fn plain_label(label: &str) -> bool {
             '.', ',', ';', '?', '!', '`', '[', ']', '<', '>', '=', '*', '_',
         ])
         && !label.contains("://")
+        && !label
+            .split_whitespace()
+            .any(|w| SENTENCE_WORDS.contains(&w.to_lowercase().as_str()))
 }
+
+/// Words that make text before a colon a sentence leading into a list (`The model is designed
+/// for:`, `We use it to:`), not a label.
+const SENTENCE_WORDS: [&str; 24] = [
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "may",
+    "might",
+    "must",
+    "has",
+    "have",
+    "had",
+    "we",
+    "you",
+    "it",
+    "this",
+    "these",
+    "following",
+    "include",
+];
 
 /// Lines of `raw` with their byte offsets.
 fn line_offsets(raw: &str) -> Vec<(usize, &str)> {
@@ -815,8 +852,9 @@ mod tests {
         ];
         assert_eq!(labels(tight), expected);
         assert_eq!(labels(loose), expected);
-        // Without a colon, a bold item of its own is a label too, and the colon may follow.
-        let l = labels("- **Training Data**\n- **Uses**: routing\n");
+        // Without a colon, a bold item with content under it is a label too, and the colon
+        // may follow.
+        let l = labels("- **Training Data**\n  - CommonCrawl\n- **Uses**: routing\n");
         assert_eq!(l[0].1, "Training Data");
         assert_eq!((l[1].1.as_str(), l[1].2.as_str()), ("Uses", "routing"));
     }
@@ -852,6 +890,13 @@ mod tests {
         assert_eq!(quoted, ["Version", "Owner"]);
         // A paragraph of prose that has a colon is not a block of fields.
         assert!(labels("Note: the board approves.\nIt meets monthly.\n").is_empty());
+        // A sentence leading into a list is not a label, and an item that is only bold is
+        // emphasis.
+        assert!(
+            labels("SmolLM2 is designed for:\n\n- **Chat assistants**\n- **Rewriting**\n")
+                .is_empty()
+        );
+        assert!(labels("We use it to:\n\n- route tickets\n").is_empty());
         // Sentence punctuation, commas or URLs before the colon: not labels.
         assert!(labels("- See https://example.org: x\n- Step one, then two: x\n").is_empty());
     }
