@@ -4,7 +4,7 @@
 //! 1. a declaration in the document: the top-level key `aims-kind` (YAML, JSON, front matter);
 //! 2. the globs of `[documents]` in `aims-lint.toml`;
 //! 3. built-in path conventions ([`CONVENTIONS`]); a file under `policies/` is the AI policy
-//!    only when its title or file name says so (a contributor or security policy is not);
+//!    only when its title or file name says so (a security policy or code of conduct is not);
 //! 4. Hugging Face card metadata in Markdown front matter ([`HF_MODEL_KEYS`], [`HF_DATASET_KEYS`]);
 //! 5. under a `models/` or `datasets/` folder, Markdown with card front matter (`license`,
 //!    `tags`, …) or laid out as a card ([`MODEL_CARD_HEADINGS`], [`DATASET_SHEET_HEADINGS`]).

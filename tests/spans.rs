@@ -249,6 +249,21 @@ fn a_key_indented_into_another_is_reported_where_it_is() {
             "`pipeline_tag` is inside `aims`; as a top-level key it would be read".to_string()
         )]
     );
+    // Deeper than a mapping the schema describes, a key is the document's own structure
+    // (`provenance.version_history[].version`): not misplaced. A required key missing from
+    // the top level but written there is pointed at.
+    let text = "aims-kind: dataset-sheet\nprovenance:\n  source: NOAA\n  collection_method: stations\n  version_history:\n    - version: v3\ndistribution:\n  license: CC0-1.0\n";
+    let f = check("s.yaml", "dataset-sheet", text);
+    assert!(lines_of(&f, "metadata-key-misplaced").is_empty(), "{f:#?}");
+    assert_eq!(
+        lines_of(&f, "dataset-sheet-missing-license"),
+        [(
+            8,
+            3,
+            "`license` is not at the top level: it is inside `distribution`, where it is not read"
+                .to_string()
+        )]
+    );
     // Where the schema puts a key of that name, it is in its place (`versions[].version`),
     // and a key at the top level too is not misplaced.
     let text =
@@ -282,6 +297,29 @@ fn placeholders_are_findings_where_they_stand_in_governance_documents_and_metada
             1,
             "missing `commitments`; `principles`: \"Principles\" holds only a template placeholder"
                 .to_string()
+        )]
+    );
+    // A template's `{field}`, which YAML reads as a mapping: the rule that needs the value
+    // says so, and other values are template placeholders.
+    let f = check(
+        "card.md",
+        "dataset-sheet",
+        "---\nlicense: {license}  # e.g. apache-2.0\npretty_name: {pretty_name}\nsize: {a: b}\n---\n# D\n",
+    );
+    assert_eq!(
+        lines_of(&f, "dataset-sheet-missing-license"),
+        [(
+            2,
+            10,
+            "`/license` is a template placeholder: \"{license}\"".to_string()
+        )]
+    );
+    assert_eq!(
+        lines_of(&f, "template-placeholder"),
+        [(
+            3,
+            14,
+            "`/pretty_name` is a template placeholder: \"{pretty_name}\"".to_string()
         )]
     );
     // In YAML, a value that is a placeholder, whatever the kind.
