@@ -2,7 +2,7 @@
 //! check-jsonschema (a popular JSON-Schema validator for YAML files) on the same YAML files
 //! with the equivalent schema, measured in the same run.
 //!
-//! `cargo bench --bench check -- [--docs N] [--runs R]`. The peer is used if
+//! `cargo bench --bench check -- [--docs N] [--runs R] [--against OTHER-AIMS-LINT] [--keep DIR]`. The peer is used if
 //! `check-jsonschema` is on PATH (`pip install check-jsonschema`); otherwise only aims-lint is
 //! measured. Figures are medians of R runs of the whole process, warm file cache.
 
@@ -169,12 +169,28 @@ fn ms(d: Duration) -> String {
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut docs, mut runs) = (5000, 10);
+    // Another build of aims-lint (an earlier commit's) to time in the same run.
+    let mut against: Option<PathBuf> = None;
+    let mut keep: Option<PathBuf> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--docs" => docs = args.next().and_then(|v| v.parse().ok()).unwrap_or(docs),
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
+            "--against" => against = args.next().map(PathBuf::from),
+            // Generate the repository into DIR and keep it (for profiling), then stop.
+            "--keep" => keep = args.next().map(PathBuf::from),
             _ => {} // cargo passes --bench
         }
+    }
+    if let Some(dir) = keep {
+        std::fs::create_dir_all(&dir).unwrap();
+        let (yaml, bytes) = generate(&dir, docs);
+        println!(
+            "{docs} documents ({} YAML), {bytes} bytes in {}",
+            yaml.len(),
+            dir.display()
+        );
+        return;
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -187,9 +203,9 @@ fn main() {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     );
 
-    let aims = |threads: Option<&'static str>, path: PathBuf| {
+    let aims_with = |bin: PathBuf, threads: Option<&'static str>, path: PathBuf| {
         move || {
-            let mut c = Command::new(BIN);
+            let mut c = Command::new(&bin);
             c.arg("check")
                 .arg(&path)
                 .args(["--format", "concise"])
@@ -200,7 +216,8 @@ fn main() {
             c
         }
     };
-    let rows = [
+    let aims = |threads, path| aims_with(PathBuf::from(BIN), threads, path);
+    let mut rows = vec![
         (
             "aims-lint, whole repository, all cores",
             median_of(runs, aims(None, root.to_path_buf())),
@@ -218,6 +235,16 @@ fn main() {
             median_of(runs, aims(Some("1"), yaml_dir.clone())),
         ),
     ];
+    if let Some(other) = &against {
+        rows.push((
+            "  --against build, whole repository, all cores",
+            median_of(runs, aims_with(other.clone(), None, root.to_path_buf())),
+        ));
+        rows.push((
+            "  --against build, YAML dataset sheets only",
+            median_of(runs, aims_with(other.clone(), None, yaml_dir.clone())),
+        ));
+    }
     for (name, (median, min, max)) in &rows {
         println!(
             "{name:<48} median {:>10}  (min {}, max {})",
@@ -226,13 +253,24 @@ fn main() {
             ms(*max)
         );
     }
+    time_peer(root, &yaml, runs, rows[2].1.0, rows[3].1.0);
+}
+
+/// check-jsonschema on the same YAML files, with the ratio to aims-lint's medians.
+fn time_peer(
+    root: &Path,
+    yaml: &[PathBuf],
+    runs: usize,
+    all_cores: Duration,
+    one_thread: Duration,
+) {
     let peer = Command::new("check-jsonschema").arg("--version").output();
     if peer.is_ok_and(|o| o.status.success()) {
         let schema = root.join("provenance.schema.json");
         std::fs::write(&schema, PROVENANCE_SCHEMA).unwrap();
         let (median, min, max) = median_of(runs, || {
             let mut c = Command::new("check-jsonschema");
-            c.arg("--schemafile").arg(&schema).args(&yaml);
+            c.arg("--schemafile").arg(&schema).args(yaml);
             c
         });
         println!(
@@ -245,8 +283,8 @@ fn main() {
         println!(
             "ratio on the same {} files: check-jsonschema / aims-lint = {:.1}x (all cores), {:.1}x (1 thread)",
             yaml.len(),
-            median.as_secs_f64() / rows[2].1.0.as_secs_f64(),
-            median.as_secs_f64() / rows[3].1.0.as_secs_f64()
+            median.as_secs_f64() / all_cores.as_secs_f64(),
+            median.as_secs_f64() / one_thread.as_secs_f64()
         );
     } else {
         println!(

@@ -105,15 +105,7 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
         .unwrap_or_default();
     let rules: Vec<&Rule> = registry.for_kind(kind).collect();
     // A value that is a template placeholder is what a rule's error on it is about.
-    let mut value_placeholders = Vec::new();
-    for instance in &doc.data {
-        placeholder_values(
-            &instance.node,
-            "",
-            doc.source.text(),
-            &mut value_placeholders,
-        );
-    }
+    let value_placeholders = placeholder_values(doc);
     // Every section and field name of this kind's rules: a subsection with one of them is a
     // section of its own, not content of its parent.
     let vocabularies: Vec<&Vocabulary> = rules
@@ -168,7 +160,7 @@ pub fn check(doc: &Document, kind: &str, registry: &Registry) -> Vec<Finding> {
             );
         }
     }
-    check_placeholders(doc, kind, &mut out);
+    check_placeholders(doc, kind, value_placeholders, &mut out);
     out
 }
 
@@ -281,7 +273,7 @@ fn license_agrees_with_text<'v>(
         .body
         .headings
         .iter()
-        .filter(|h| field.vocabulary.names_heading(&h.text))
+        .filter(|h| field.vocabulary.names_heading(h))
     {
         let text = crate::sections::own_text(doc, h.section, Some(h), &others);
         for id in crate::license::named_in(&text) {
@@ -324,13 +316,14 @@ fn license_agrees_with_text<'v>(
 
 /// A finding at every placeholder in the document's metadata and, for governance documents,
 /// in its body; one a line, and none where a finding already points at it.
-fn check_placeholders(doc: &Document, kind: &str, out: &mut Vec<Finding>) {
+fn check_placeholders(
+    doc: &Document,
+    kind: &str,
+    mut found: Vec<(Span, String)>,
+    out: &mut Vec<Finding>,
+) {
     let taken: Vec<Span> = out.iter().map(|f| f.span).collect();
     let mut lines: Vec<u32> = Vec::new();
-    let mut found: Vec<(Span, String)> = Vec::new();
-    for instance in &doc.data {
-        placeholder_values(&instance.node, "", doc.source.text(), &mut found);
-    }
     if !CARDS.contains(&kind) {
         let text = doc.source.text();
         for &(s, e) in &doc.body.placeholders {
@@ -349,18 +342,48 @@ fn check_placeholders(doc: &Document, kind: &str, out: &mut Vec<Finding>) {
     }
 }
 
-fn placeholder_values(node: &Node, pointer: &str, text: &str, out: &mut Vec<(Span, String)>) {
-    let at = if pointer.is_empty() { "/" } else { pointer };
+/// The values of `doc`'s data that are template placeholders, with what to say of each.
+fn placeholder_values(doc: &Document) -> Vec<(Span, String)> {
+    let mut found = Vec::new();
+    let mut pointer = String::new();
+    for instance in &doc.data {
+        placeholder_values_in(&instance.node, &mut pointer, doc.source.text(), &mut found);
+    }
+    found
+}
+
+/// `pointer` is the node's JSON pointer, extended and restored while walking, so that only a
+/// placeholder costs an allocation.
+fn placeholder_values_in(
+    node: &Node,
+    pointer: &mut String,
+    text: &str,
+    out: &mut Vec<(Span, String)>,
+) {
+    let at = |pointer: &str| {
+        if pointer.is_empty() {
+            "/".to_string()
+        } else {
+            pointer.to_string()
+        }
+    };
     match &node.value {
         NodeValue::String(v) if crate::placeholder::is_placeholder_value(v) => {
             out.push((
                 node.span,
-                format!("`{at}` is a template placeholder: \"{}\"", shorten(v)),
+                format!(
+                    "`{}` is a template placeholder: \"{}\"",
+                    at(pointer),
+                    shorten(v)
+                ),
             ));
         }
         NodeValue::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                placeholder_values(item, &format!("{pointer}/{i}"), text, out);
+                let len = pointer.len();
+                let _ = write!(pointer, "/{i}");
+                placeholder_values_in(item, pointer, text, out);
+                pointer.truncate(len);
             }
         }
         // `license: {license}`: YAML reads a template's `{field}` as a mapping with one key.
@@ -371,19 +394,19 @@ fn placeholder_values(node: &Node, pointer: &str, text: &str, out: &mut Vec<(Spa
             out.push((
                 node.span,
                 format!(
-                    "`{at}` is a template placeholder: \"{}\"",
+                    "`{}` is a template placeholder: \"{}\"",
+                    at(pointer),
                     shorten(flow_text(text, node.span))
                 ),
             ));
         }
         NodeValue::Map(entries) => {
             for e in entries {
-                placeholder_values(
-                    &e.value,
-                    &format!("{pointer}/{}", escape(&e.key)),
-                    text,
-                    out,
-                );
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape(&e.key));
+                placeholder_values_in(&e.value, pointer, text, out);
+                pointer.truncate(len);
             }
         }
         _ => {}

@@ -247,6 +247,20 @@ pub fn answer(doc: &Document, fields: &[Field], data: Option<&Value>) -> Option<
     (added || !out.placeholders.is_empty()).then_some(out)
 }
 
+/// A mapping whose parts hold only placeholders is itself unfilled, at the first of them
+/// (`## Maintenance` / `### Retention` / `[More Information Needed]`).
+fn unfilled_by_parts(pointer: &str, placeholders: &mut HashMap<String, (Span, String)>) {
+    let prefix = format!("{pointer}/");
+    let first = placeholders
+        .iter()
+        .filter(|(p, _)| p.starts_with(&prefix))
+        .min_by_key(|(_, (span, _))| span.start.byte)
+        .map(|(_, found)| found.clone());
+    if let Some(found) = first {
+        placeholders.entry(pointer.to_string()).or_insert(found);
+    }
+}
+
 fn answer_one(
     doc: &Document,
     field: &Field,
@@ -266,7 +280,7 @@ fn answer_one(
         .headings
         .iter()
         .filter(|h| h.span.start.byte >= within.0 && h.span.start.byte < within.1)
-        .filter(|h| field.vocabulary.names_heading(&h.text))
+        .filter(|h| field.vocabulary.names_heading(h))
         .collect();
     // Labels first (they hold a value), then the most specific heading.
     candidates.sort_by_key(|h| (std::cmp::Reverse(h.level), h.span.start.byte));
@@ -294,6 +308,7 @@ fn answer_one(
                     .trim()
                     .is_empty()
             {
+                unfilled_by_parts(pointer, placeholders);
                 continue;
             }
             spans.insert(pointer.to_string(), heading.span);

@@ -307,7 +307,7 @@ fn layout_score(doc: &Document, names: &[&str]) -> usize {
             doc.body
                 .headings
                 .iter()
-                .any(|h| !h.is_label() && crate::sections::normalize(&h.text) == wanted)
+                .any(|h| !h.is_label() && h.key == wanted)
         })
         .count()
 }

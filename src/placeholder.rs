@@ -22,22 +22,17 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// The phrase of the Hugging Face card templates, and the sentence it closes in their
-/// recommendations section.
-static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\[\s*(?:more information needed|needs more information)\s*\]|more information needed(?: for further recommendations\.?)?|needs more information")
-        .expect("placeholder phrase compiles")
-});
-
-/// Markers of unfinished text.
-static MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:TODO|TBD|TBC|TBA|FIXME)\b:?").expect("placeholder markers compile")
-});
-
-/// Template expressions and elisions.
-static EXPRESSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\{\{[^{}\n]*\}\}|\{%[^%\n]*%\}|[\[{]\s*(?:\.\.\.|…)\s*[\]}]")
-        .expect("template expressions compile")
+/// What is a placeholder wherever it stands, in one pattern (one scan of each piece of prose):
+/// the phrase of the Hugging Face card templates and the sentence it closes in their
+/// recommendations section; markers of unfinished text; template expressions and elisions.
+static UNFILLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i:\[\s*(?:more information needed|needs more information)\s*\]",
+        r"|more information needed(?: for further recommendations\.?)?|needs more information)",
+        r"|(?-u:\b)(?:TODO|TBD|TBC|TBA|FIXME)(?-u:\b):?",
+        r"|\{\{[^{}\n]*\}\}|\{%[^%\n]*%\}|[\[{]\s*(?:\.\.\.|…)\s*[\]}]",
+    ))
+    .expect("placeholder patterns compile")
 });
 
 /// Bracketed text, to be judged by [`is_field`].
@@ -115,14 +110,18 @@ pub fn find(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
     for &(start, end) in ranges {
         let piece = &text[start..end];
         let mut found: Vec<(usize, usize)> = Vec::new();
-        for m in PHRASE
-            .find_iter(piece)
-            .chain(MARKER.find_iter(piece))
-            .chain(EXPRESSION.find_iter(piece))
-        {
+        for m in UNFILLED.find_iter(piece) {
             found.push((m.start(), m.end()));
         }
-        for c in BRACKETED.captures_iter(piece) {
+        let bytes = piece.as_bytes();
+        let captures = |re: &'static Regex, open: u8| {
+            bytes
+                .contains(&open)
+                .then(|| re.captures_iter(piece))
+                .into_iter()
+                .flatten()
+        };
+        for c in captures(&BRACKETED, b'[') {
             let Some(whole) = c.get(0) else { continue };
             let before = piece[..whole.start()].chars().next_back();
             let after = piece[whole.end()..].chars().next();
@@ -134,7 +133,7 @@ pub fn find(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
                 found.push((whole.start(), whole.end()));
             }
         }
-        for c in ANGLED.captures_iter(piece) {
+        for c in captures(&ANGLED, b'<') {
             let Some(whole) = c.get(0) else { continue };
             // `<!-- … -->`, `</b>`, `<a href="…">`, `<https://…>`, `<me@example.org>`.
             let markup = c[1].contains(['=', '"', '!', '@', ':']) || c[1].starts_with('/');
@@ -199,7 +198,15 @@ pub fn is_field(inner: &str) -> bool {
 #[must_use]
 pub fn is_placeholder_value(value: &str) -> bool {
     let v = value.trim();
-    if v.is_empty() {
+    // A placeholder must cover the value, so it starts at its first or second character: most
+    // values are ruled out here, before any pattern runs.
+    let may = v.chars().take(2).any(|c| {
+        matches!(
+            c,
+            '[' | '{' | '<' | 'T' | 'F' | 'M' | 'm' | 'N' | 'n' | '.' | '…' | '?'
+        )
+    });
+    if !may {
         return false;
     }
     let ranges = [(0, v.len())];

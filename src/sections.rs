@@ -59,20 +59,25 @@ impl Vocabulary {
         }
     }
 
-    /// Whether a heading's text is one of the names. A name that starts with `~` is a phrase
-    /// that the heading contains (Datasheets for Datasets asks its questions as headings: `~
+    /// Whether a heading is one of the names. A name that starts with `~` is a phrase that
+    /// the heading contains (Datasheets for Datasets asks its questions as headings: `~
     /// retention` matches "Are there applicable limits on the retention of the data?").
     #[must_use]
-    pub fn names_heading(&self, text: &str) -> bool {
-        let n = normalize(text);
-        if n.is_empty() {
+    pub fn names_heading(&self, heading: &Heading) -> bool {
+        self.names_key(&heading.key)
+    }
+
+    /// Whether a heading whose text normalises to `key` (see [`normalize`]) is one of the names.
+    #[must_use]
+    pub fn names_key(&self, key: &str) -> bool {
+        if key.is_empty() {
             return false;
         }
         self.normalized
             .iter()
             .any(|name| match name.strip_prefix('~') {
-                Some(phrase) => format!(" {n} ").contains(&format!(" {} ", phrase.trim())),
-                None => *name == n,
+                Some(phrase) => contains_words(key, phrase.trim()),
+                None => name == key,
             })
     }
 
@@ -142,6 +147,16 @@ pub fn normalize(text: &str) -> String {
         .join(" ")
 }
 
+/// Whether `words` contains `phrase` as whole words (both normalised: single spaces).
+fn contains_words(words: &str, phrase: &str) -> bool {
+    !phrase.is_empty()
+        && words.match_indices(phrase).any(|(at, _)| {
+            let end = at + phrase.len();
+            (at == 0 || words.as_bytes()[at - 1] == b' ')
+                && (end == words.len() || words.as_bytes()[end] == b' ')
+        })
+}
+
 fn is_roman(word: &str) -> bool {
     matches!(
         word,
@@ -186,7 +201,7 @@ pub fn judge<'a>(
         .body
         .headings
         .iter()
-        .filter(|h| wanted.names_heading(&h.text))
+        .filter(|h| wanted.names_heading(h))
         .collect();
     // The most specific first: deeper levels, then document order.
     matching.sort_by_key(|h| (std::cmp::Reverse(h.level), h.span.start.byte));
@@ -279,7 +294,9 @@ pub fn own_text(
     }
     let mut own = strip_tags(&own);
     for sentence in BOILERPLATE {
-        own = own.replace(sentence, " ");
+        if own.contains(sentence) {
+            own = own.replace(sentence, " ");
+        }
     }
     own
 }
@@ -299,7 +316,7 @@ fn own_pieces(
             continue;
         }
         holes.push((h.span.start.byte, h.span.end.byte));
-        if others.iter().any(|v| v.names_heading(&h.text)) {
+        if others.iter().any(|v| v.names_heading(h)) {
             holes.push(h.section);
         }
     }
@@ -429,10 +446,13 @@ fn holds_a_measure(text: &str) -> bool {
 /// Whether the prose states one of `cues` (lower case), as a phrase: in the text of the
 /// document, not in its headings, labels, table of contents or placeholders.
 fn states(doc: &Document, cues: &[String]) -> bool {
-    let own = own_text(doc, (0, doc.source.text().len()), None, &[]).to_lowercase();
+    let own = doc
+        .body
+        .prose
+        .get_or_init(|| own_text(doc, (0, doc.source.text().len()), None, &[]).to_lowercase());
     cues.iter().any(|c| {
         own.match_indices(c.as_str())
-            .any(|(i, _)| cue_counts(&own, i, c))
+            .any(|(i, _)| cue_counts(own, i, c))
     })
 }
 
@@ -464,7 +484,8 @@ fn cue_counts(own: &str, i: usize, cue: &str) -> bool {
 /// "not".
 #[must_use]
 pub fn find_cue(doc: &Document, cues: &[String]) -> Option<(usize, usize)> {
-    if cues.is_empty() {
+    // Most documents state none of the cues: ask the whole prose first, then find where.
+    if cues.is_empty() || !states(doc, cues) {
         return None;
     }
     let text = doc.source.text();
@@ -499,12 +520,12 @@ fn near_miss<'a>(
 ) -> Option<&'a Heading> {
     let mut best: Option<(usize, &Heading)> = None;
     for h in doc.body.headings.iter().filter(|h| h.level > 1) {
-        let n = normalize(&h.text);
-        if n.is_empty() || others.iter().any(|v| v.names_heading(&h.text)) {
+        let n = &h.key;
+        if n.is_empty() || others.iter().any(|v| v.names_heading(h)) {
             continue;
         }
         for name in wanted.normalized().iter().filter(|n| !n.starts_with('~')) {
-            let distance = levenshtein(&n, name);
+            let distance = levenshtein(n, name);
             let close = distance <= (name.chars().count() / 5).clamp(1, 3);
             let (ours, theirs): (Vec<&str>, Vec<&str>) =
                 (n.split(' ').collect(), name.split(' ').collect());

@@ -319,7 +319,7 @@ fn deleting_any_required_field_of_a_starter_document_fires_a_rule_of_its_control
                     .body
                     .headings
                     .iter()
-                    .find(|h| wanted.names_heading(&h.text))
+                    .find(|h| wanted.names_heading(h))
                     .unwrap_or_else(|| panic!("{path}: no section {:?}", wanted.names));
                 let mutated = format!(
                     "{}{}",

@@ -45,6 +45,8 @@ pub struct Heading {
     pub level: u8,
     /// The heading's text, inline markup removed (for a label, without the colon).
     pub text: String,
+    /// The text as names are compared ([`crate::sections::normalize`]), computed once.
+    pub key: String,
     /// The heading line(s), or the label.
     pub span: Span,
     /// Byte range of the section's content: for a heading, from its end to the next heading of
@@ -91,6 +93,9 @@ pub struct Body {
     pub other: Vec<(usize, usize)>,
     /// Byte ranges of links to places in the document itself (a table of contents): not content.
     pub anchors: Vec<(usize, usize)>,
+    /// The whole document's own text in lower case, where cues are looked for (made on first
+    /// use, once per document).
+    pub prose: std::sync::OnceLock<String>,
 }
 
 fn is_fence(line: &str) -> bool {
@@ -365,6 +370,7 @@ impl Reader<'_> {
                     self.out.headings.push(Heading {
                         level,
                         text: heading.trim().to_string(),
+                        key: String::new(),
                         span: self.source.span_of_bytes(start, start + bytes.len()),
                         section: (end, text.len()),
                     });
@@ -441,6 +447,9 @@ impl Reader<'_> {
                 out.headings[i].section.1 = next.span.start.byte;
             }
         }
+        for h in &mut out.headings {
+            h.key = crate::sections::normalize(&h.text);
+        }
         out.opening = opening(self.source, body_start, &out.headings);
         out.placeholders = crate::placeholder::find(self.source.text(), &out.text);
         out.placeholders
@@ -501,6 +510,7 @@ fn block_labels(source: &SourceFile, block: Block, end: usize, out: &mut Vec<Hea
                 out.push(Heading {
                     level: ITEM_LABEL_LEVEL,
                     text: label,
+                    key: String::new(),
                     span: source.span_of_bytes(label_range.0, label_range.1),
                     section: (value_start, line_end),
                 });
@@ -519,6 +529,7 @@ fn block_labels(source: &SourceFile, block: Block, end: usize, out: &mut Vec<Hea
         out.push(Heading {
             level: LABEL_LEVEL,
             text: label.trim().to_string(),
+            key: String::new(),
             span: source.span_of_bytes(offset + lead, offset + line.trim_end().len()),
             section: (offset + line.len(), text.len()),
         });
@@ -553,6 +564,7 @@ fn block_labels(source: &SourceFile, block: Block, end: usize, out: &mut Vec<Hea
                     LABEL_LEVEL
                 },
                 text: label.trim_end_matches(':').trim_end().to_string(),
+                key: String::new(),
                 span: source.span_of_bytes(bold.range.0, bold.range.1),
                 section: (value_start, if bounded { end } else { text.len() }),
             });
@@ -568,6 +580,7 @@ fn block_labels(source: &SourceFile, block: Block, end: usize, out: &mut Vec<Hea
         out.push(Heading {
             level: ITEM_LABEL_LEVEL,
             text: label,
+            key: String::new(),
             span: source.span_of_bytes(label_range.0 + shift, label_range.1 + shift),
             section: (value_start + shift, end),
         });
@@ -708,6 +721,7 @@ fn table_row_labels(source: &SourceFile, rows: &[Vec<(usize, usize)>], out: &mut
             out.push(Heading {
                 level: ITEM_LABEL_LEVEL,
                 text: cell.trim().to_string(),
+                key: String::new(),
                 span: source.span_of_bytes(name.0, name.1),
                 section: value,
             });
