@@ -37,13 +37,13 @@ static UNFILLED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Bracketed text, to be judged by [`is_field`].
 static BRACKETED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\[([^\[\]\n]{1,600})\]").expect("brackets compile"));
+    LazyLock::new(|| Regex::new(r"\[([^\[\]\n]+)\]").expect("brackets compile"));
 
 /// A field in angle brackets, `<insert owner>`, `<Model Name>`, `<YYYY-MM-DD>`: Markdown reads it
 /// as HTML, a reader as a blank. Tags with attributes or end tags are not fields (see
 /// [`is_field`]).
 static ANGLED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<([^<>\n]{2,200})>").expect("angle brackets compile"));
+    LazyLock::new(|| Regex::new(r"<([^<>\n]+)>").expect("angle brackets compile"));
 
 /// Formats a template asks for: `YYYY-MM-DD`, `x.x`, `N`, `###`.
 static FORMAT: LazyLock<Regex> = LazyLock::new(|| {
@@ -129,7 +129,7 @@ pub fn find(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
             // half of `[a][b]` are links or escapes, not fields.
             let linked =
                 matches!(after, Some('(' | '[' | ':')) || matches!(before, Some(']' | '!' | '\\'));
-            if !linked && is_field(&c[1]) {
+            if !linked && c[1].len() <= 600 && is_field(&c[1]) {
                 found.push((whole.start(), whole.end()));
             }
         }
@@ -137,7 +137,7 @@ pub fn find(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
             let Some(whole) = c.get(0) else { continue };
             // `<!-- … -->`, `</b>`, `<a href="…">`, `<https://…>`, `<me@example.org>`.
             let markup = c[1].contains(['=', '"', '!', '@', ':']) || c[1].starts_with('/');
-            if !markup && is_field(&c[1]) {
+            if !markup && (2..=200).contains(&c[1].len()) && is_field(&c[1]) {
                 found.push((whole.start(), whole.end()));
             }
         }
