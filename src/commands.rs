@@ -24,6 +24,7 @@ use crate::lint::{self, History, Outcome};
 use crate::policy::Selector;
 use crate::report::{self, Options};
 use crate::rules::{Registry, checks_without_control, suggest_rule};
+use crate::visible::visible;
 
 /// What every command needs: the root, the settings and the rules.
 struct Project {
@@ -154,7 +155,7 @@ fn print_errors(errors: &[String]) {
     for e in errors {
         #[allow(clippy::print_stderr, reason = "errors about paths go to stderr")]
         {
-            eprintln!("aims-lint: error: {e}");
+            eprintln!("aims-lint: error: {}", crate::visible::visible_lines(e));
         }
     }
 }
@@ -296,11 +297,23 @@ pub fn files(args: &FilesArgs) -> miette::Result<ExitStatus> {
             .max()
             .unwrap_or(0);
         for d in &outcome.documents {
-            writeln!(out, "{:<28} {:<width$}  {}", d.kind, d.rel, d.reason)?;
+            writeln!(
+                out,
+                "{:<28} {:<width$}  {}",
+                visible(&d.kind),
+                visible(&d.rel),
+                visible(&d.reason.to_string())
+            )?;
         }
         if args.all {
             for s in &outcome.skipped {
-                writeln!(out, "{:<28} {:<width$}  {}", "(skipped)", s.rel, s.reason)?;
+                writeln!(
+                    out,
+                    "{:<28} {:<width$}  {}",
+                    "(skipped)",
+                    visible(&s.rel),
+                    visible(&s.reason)
+                )?;
             }
         }
         Ok(())

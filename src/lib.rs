@@ -27,6 +27,7 @@ pub mod rules;
 pub mod sections;
 pub mod source;
 pub mod suppress;
+pub mod visible;
 
 /// How a run ended; the process exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -68,6 +68,9 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
     /// Every character is one byte: columns are byte offsets.
     ascii: bool,
+    /// The text as diagnostics show it, if it differs (see [`crate::visible::same_length`]):
+    /// made when a diagnostic first shows a line of it.
+    shown: std::sync::OnceLock<Option<String>>,
 }
 
 impl SourceFile {
@@ -93,6 +96,7 @@ impl SourceFile {
             ascii: text.is_ascii(),
             text,
             line_starts,
+            shown: std::sync::OnceLock::new(),
         })
     }
 
@@ -232,11 +236,17 @@ impl SourceCode for SourceFile {
             .get(win_last + 1)
             .copied()
             .unwrap_or(self.text.len());
-        let window = &self.text.as_bytes()[win_start..win_end.max(win_start)];
+        // Never a control character from the file on the terminal: the same-length copy.
+        let shown = self
+            .shown
+            .get_or_init(|| crate::visible::same_length(&self.text))
+            .as_deref()
+            .unwrap_or(&self.text);
+        let window = &shown.as_bytes()[win_start..win_end.max(win_start)];
         let local = SourceSpan::new((start - win_start).into(), span.len());
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            crate::visible::visible(&self.name).into_owned(),
             inner.data(),
             SourceSpan::new(
                 (inner.span().offset() + win_start).into(),

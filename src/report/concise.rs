@@ -4,26 +4,34 @@
 use std::io::{self, Write};
 
 use crate::lint::Outcome;
+use crate::visible::visible;
 
 pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, blame: bool) -> io::Result<()> {
     for f in &outcome.findings {
         write!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            f.path(),
+            visible(f.path()),
             f.span.start.line,
             f.span.start.column,
             f.severity,
-            f.rule.id,
-            f.message
+            visible(&f.rule.id),
+            visible(&f.message)
         )?;
         if let Some(d) = &f.detail {
-            write!(out, " ({d})")?;
+            write!(out, " ({})", visible(d))?;
         }
         if blame && let Some(b) = &f.blame {
             match (&b.commit, &b.author_name, &b.author_email, &b.author_time) {
                 (Some(c), Some(n), Some(e), Some(t)) => {
-                    write!(out, " [{n} <{e}> {} {}]", &c[..7], &t[..t.len().min(10)])?;
+                    write!(
+                        out,
+                        " [{} <{}> {} {}]",
+                        visible(n),
+                        visible(e),
+                        visible(c.get(..7).unwrap_or(c)),
+                        visible(t.get(..10).unwrap_or(t))
+                    )?;
                 }
                 _ => write!(
                     out,

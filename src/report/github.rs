@@ -20,12 +20,23 @@ fn command(s: Severity) -> &'static str {
     }
 }
 
-/// Escape a message: `%`, CR and LF.
+/// Escape a message: `%`, CR and LF as the runner decodes them, and every other control
+/// character written visibly (see [`crate::visible`]), so that nothing in it ends the command.
 #[must_use]
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if crate::visible::is_unsafe(c) => {
+                out.push_str(&crate::visible::visible(c.encode_utf8(&mut [0; 4])));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escape a property value: as data, and also `:` and `,`.
@@ -81,5 +92,9 @@ mod tests {
     fn escaping() {
         assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
         assert_eq!(escape_property("a,b:c%"), "a%2Cb%3Ac%25");
+        assert_eq!(
+            escape_data("x\u{1b}]0;t\u{7}\u{85}"),
+            "x\\x1b]0;t\\x07\\x85"
+        );
     }
 }

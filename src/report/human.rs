@@ -3,11 +3,15 @@
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
 
 use super::{Counts, plural};
 use crate::finding::{Finding, Severity};
 use crate::lint::{History, Outcome};
+use crate::visible::visible;
 
 /// Said when blame ran in a shallow clone.
 pub(super) const TRUNCATED: &str = "note: this is a shallow clone, so blame stops at its oldest commits; for exact authors fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` with actions/checkout)";
@@ -36,18 +40,129 @@ impl Default for Options {
     }
 }
 
-/// A finding as miette sees it.
-struct Rendered<'a>(&'a Finding);
+/// Lines longer than this many bytes are shown cut to a window around the finding: miette
+/// writes every line in full (one long line with 1,500 findings printed 1.5 GB) and panics on a
+/// column past 65,535.
+const LONG_LINE: usize = 400;
+/// Bytes of a long line shown before and after the finding's start.
+const BEFORE: usize = 120;
+const AFTER: usize = 240;
+
+/// A finding as miette sees it: the lines around it from the file, or cut from long lines.
+struct Rendered<'a>(&'a Finding, Option<Snippet>);
+
+/// The lines around a finding, cut to a window around it, with the labels moved to match.
+struct Snippet {
+    name: String,
+    text: String,
+    /// 0-based line number of the first line.
+    first_line: usize,
+    /// 0-based column of the finding, in the file.
+    column: usize,
+    labels: Vec<LabeledSpan>,
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner =
+            self.text
+                .as_bytes()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            self.column,
+            inner.line_count(),
+        )))
+    }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The snippet of `f` if a line around it is long, else `None` (miette reads the file).
+fn snippet(f: &Finding) -> Option<Snippet> {
+    let src = &f.source;
+    let text = src.text();
+    let first = f.span.start.line.saturating_sub(1).max(1);
+    let last = (f.span.start.line + 1).min(src.line_count() as u32);
+    if !(first..=last).any(|l| src.line_range(l).len() > LONG_LINE) {
+        return None;
+    }
+    let at = f.span.start.byte - src.line_range(f.span.start.line).start;
+    // (line, where it starts in the file, shown bytes lo..hi of it, where lo is in the snippet)
+    let mut rows = Vec::new();
+    let mut out = String::new();
+    for line in first..=last {
+        let range = src.line_range(line);
+        let whole = &text[range.clone()];
+        let lo = floor_boundary(whole, at.saturating_sub(BEFORE));
+        let hi = floor_boundary(whole, at + AFTER).max(lo);
+        if lo > 0 {
+            out.push('…');
+        }
+        let piece = &whole[lo..hi];
+        rows.push((line, range.start, lo, hi, out.len()));
+        out.push_str(&crate::visible::same_length(piece).unwrap_or_else(|| piece.to_string()));
+        if hi < whole.len() {
+            out.push('…');
+        }
+        out.push('\n');
+    }
+    let place = |pos: crate::source::Pos| -> Option<usize> {
+        let &(_, start, lo, hi, at) = rows.iter().find(|r| r.0 == pos.line)?;
+        Some(at + pos.byte.saturating_sub(start).clamp(lo, hi) - lo)
+    };
+    let label = |span: crate::source::Span, text: String, primary: bool| {
+        let start = place(span.start)?;
+        let end = place(span.end).filter(|e| *e >= start).unwrap_or(start);
+        let span = SourceSpan::new(start.into(), end - start);
+        Some(if primary {
+            LabeledSpan::new_primary_with_span(Some(text), span)
+        } else {
+            LabeledSpan::new_with_span(Some(text), span)
+        })
+    };
+    let mut labels: Vec<LabeledSpan> = label(f.span, primary_label(f), true).into_iter().collect();
+    labels.extend(
+        f.related
+            .iter()
+            .filter_map(|(span, text)| label(*span, visible(text).into_owned(), false)),
+    );
+    Some(Snippet {
+        name: visible(f.path()).into_owned(),
+        text: out,
+        first_line: first as usize - 1,
+        column: f.span.start.column as usize - 1,
+        labels,
+    })
+}
+
+fn primary_label(f: &Finding) -> String {
+    visible(f.detail.as_deref().unwrap_or(&f.message)).into_owned()
+}
 
 impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.message)
+        f.write_str(&visible(&self.0.message))
     }
 }
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.message)
+        f.write_str(&visible(&self.0.message))
     }
 }
 
@@ -57,8 +172,8 @@ impl Diagnostic for Rendered<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let rule = &self.0.rule;
         Some(match &rule.control {
-            Some(c) => Box::new(format!("{} ({c})", rule.id)),
-            None => Box::new(rule.id.clone()),
+            Some(c) => Box::new(format!("{} ({})", visible(&rule.id), visible(c))),
+            None => Box::new(visible(&rule.id).into_owned()),
         })
     }
 
@@ -71,24 +186,29 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let help = visible(&self.0.rule.help).into_owned();
         Some(match &self.0.blame {
-            Some(b) => Box::new(format!("{}\n{}", self.0.rule.help, b.describe())),
-            None => Box::new(&self.0.rule.help),
+            Some(b) => Box::new(format!("{help}\n{}", visible(&b.describe()))),
+            None => Box::new(help),
         })
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&*self.0.source)
+        match &self.1 {
+            Some(snippet) => Some(snippet),
+            None => Some(&*self.0.source),
+        }
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if let Some(snippet) = &self.1 {
+            return Some(Box::new(snippet.labels.iter().cloned()));
+        }
         let f = self.0;
-        let primary = LabeledSpan::new_primary_with_span(
-            Some(f.detail.clone().unwrap_or_else(|| f.message.clone())),
-            f.span.to_source_span(),
-        );
+        let primary =
+            LabeledSpan::new_primary_with_span(Some(primary_label(f)), f.span.to_source_span());
         let related = f.related.iter().map(|(span, label)| {
-            LabeledSpan::new_with_span(Some(label.clone()), span.to_source_span())
+            LabeledSpan::new_with_span(Some(visible(label).into_owned()), span.to_source_span())
         });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
@@ -109,8 +229,16 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> i
         buf.clear();
         // Rendering into a String cannot fail for I/O reasons; a formatting error would be a
         // bug in miette, and the plain line below still says what was found.
-        if handler.render_report(&mut buf, &Rendered(f)).is_err() {
-            buf = format!("{}:{}: {}\n", f.path(), f.span, f.message);
+        if handler
+            .render_report(&mut buf, &Rendered(f, snippet(f)))
+            .is_err()
+        {
+            buf = format!(
+                "{}:{}: {}\n",
+                visible(f.path()),
+                f.span,
+                visible(&f.message)
+            );
         }
         out.write_all(buf.as_bytes())?;
         writeln!(out)?;

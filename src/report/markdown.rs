@@ -13,9 +13,47 @@ use crate::lint::Outcome;
 /// Findings listed in the table; the rest are counted.
 const TABLE_ROWS: usize = 200;
 
-/// Table cells: no line breaks, and `|` escaped.
+/// Text in a table cell: on one line, with no control character (see [`crate::visible`]), and
+/// nothing that Markdown or HTML would read as markup: `|` and the ASCII punctuation that
+/// makes emphasis, code, links, images and tables are escaped with a backslash, `<`, `>` and
+/// `&` are written as entities.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\r', '\n'], " ")
+    let s = crate::visible::visible(s);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '|' | '~' | '#' | '{' | '}'
+            | '+' | '=' | '^' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `s` as a code span in a table cell: fenced with more backticks than it holds in a row,
+/// padded with a space where it starts or ends with a backtick, `|` escaped (GitHub's tables
+/// split cells at `|` even inside code).
+fn code(s: &str) -> String {
+    let s = crate::visible::visible(s);
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
 }
 
 /// How many findings of each level GitHub does not show as annotations.
@@ -57,9 +95,9 @@ fn not_shown(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     }
     if let Some(c) = &outcome.changed {
         parts.push(format!(
-            "{} in files not changed since `{}` (merge base `{}`)",
+            "{} in files not changed since {} (merge base `{}`)",
             plural(c.unchanged, "finding"),
-            cell(&c.reference),
+            code(&c.reference),
             c.short_base()
         ));
     }
@@ -140,8 +178,13 @@ pub(super) fn write(
     for f in findings.iter().take(TABLE_ROWS) {
         let place = format!("{}:{}", f.path(), f.span.start.line);
         let location = match link_base {
-            Some(base) => format!("[{place}]({base}/{}#L{})", f.path(), f.span.start.line),
-            None => format!("`{place}`"),
+            Some(base) => format!(
+                "[{}]({base}/{}#L{})",
+                cell(&place),
+                super::uri_path(f.path()),
+                f.span.start.line
+            ),
+            None => code(&place),
         };
         let text = match &f.detail {
             Some(d) => format!("{} ({d})", f.message),
@@ -150,16 +193,20 @@ pub(super) fn write(
         let who = f.blame.as_ref().map_or_else(String::new, |b| {
             match (&b.author_name, &b.commit, &b.author_time) {
                 (Some(n), Some(c), Some(t)) => {
-                    format!("{n}, {} on {}", &c[..c.len().min(7)], &t[..t.len().min(10)])
+                    format!(
+                        "{n}, {} on {}",
+                        c.get(..7).unwrap_or(c),
+                        t.get(..10).unwrap_or(t)
+                    )
                 }
                 _ => b.describe(),
             }
         });
         writeln!(
             out,
-            "| {} | `{}` | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             f.severity,
-            f.rule.id,
+            code(&f.rule.id),
             location,
             cell(&text),
             cell(&who)

@@ -9,6 +9,7 @@ mod markdown;
 pub mod sarif;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::finding::Severity;
@@ -51,6 +52,37 @@ pub fn write(
         Format::Github => github::write(out, outcome),
         Format::Markdown => markdown::write(out, outcome, options.link_base.as_deref()),
     }
+}
+
+/// `path` (with `/` between its folders) as a relative URI reference (RFC 3986): each segment
+/// percent-encoded except the unreserved characters, and `./` in front when the first segment
+/// holds a `:` (a folder named `http:` would otherwise make the reference absolute).
+///
+/// ```
+/// use aims_lint::report::uri_path;
+/// assert_eq!(uri_path("model cards/#1?.md"), "model%20cards/%231%3F.md");
+/// assert_eq!(uri_path("http:/x/é.md"), "./http%3A/x/%C3%A9.md");
+/// ```
+#[must_use]
+pub fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 8);
+    let first = path.split('/').next().unwrap_or_default();
+    if first.contains(':') {
+        out.push_str("./");
+    }
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        for b in segment.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                out.push(b as char);
+            } else {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
 }
 
 /// Counts for the summary.

@@ -60,7 +60,7 @@ fn rule_descriptor(info: &RuleInfo, title: &str, docs: Option<&str>) -> Value {
 fn location(path: &str, span: Span) -> Value {
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": path },
+            "artifactLocation": { "uri": super::uri_path(path) },
             "region": {
                 "startLine": span.start.line,
                 "startColumn": span.start.column,

@@ -1,0 +1,179 @@
+//! A pull request's author controls every file, file name, symlink, ignore file and the
+//! configuration: each test builds such a repository and asserts what the gate must still do
+//! (issue 12).
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+mod common;
+
+use std::fmt::Write as _;
+
+use common::{Repo, stderr, stdout};
+
+/// A model card that fails, whose content carries terminal escapes and a direction override.
+const ESCAPING_CARD: &str = "---\nlicense: mit\nlanguage: [en]\n---\n# Ticket router \u{1b}]0;pwned\u{7}\n\n## Uses\n\n\u{1b}[2J[More Information Needed]\r::error::from-content \u{202e}txt.exe\n";
+
+/// Characters that must never reach a terminal or a CI log raw: every control character but
+/// the line break, and the characters that reorder text.
+fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
+fn hostile_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("model-cards/router\n::error::from-name.md", ESCAPING_CARD);
+    repo.write("model-cards/x|y`z<b>*_[l](u).md", ESCAPING_CARD);
+    repo.commit_as(
+        "Mallory \u{1b}[31m\n::add-mask::x",
+        "m@example.org",
+        "2026-03-02T10:00:00Z",
+        "hostile",
+    );
+    repo
+}
+
+#[test]
+fn no_text_format_prints_a_control_character_or_starts_a_runner_command() {
+    let repo = hostile_repo();
+    for format in ["human", "concise", "github", "markdown"] {
+        for blame in [true, false] {
+            let mut args = vec!["check", "--format", format, "--color", "always"];
+            if !blame {
+                args.push("--no-blame");
+            }
+            let out = repo.run(&args);
+            assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+            let (so, se) = (stdout(&out), stderr(&out));
+            // Colour is ours to print; only with colour off is every ESC from the content.
+            let plain = if format == "human" {
+                let o = repo.run(&["check", "--format", "human", "--color", "never"]);
+                stdout(&o)
+            } else {
+                so.clone()
+            };
+            assert_eq!(
+                raw_controls(&plain),
+                Vec::<char>::new(),
+                "{format}:\n{plain}"
+            );
+            assert_eq!(
+                raw_controls(&se),
+                Vec::<char>::new(),
+                "{format} stderr:\n{se}"
+            );
+            for line in so.lines().chain(se.lines()) {
+                if format == "github" {
+                    assert!(
+                        ["::error file=", "::warning file=", "::notice file="]
+                            .iter()
+                            .any(|p| line.starts_with(p)),
+                        "{line}"
+                    );
+                } else {
+                    assert!(!line.starts_with("::"), "{format}: {line}");
+                }
+            }
+            let name = match format {
+                "github" => "router%0A%3A%3Aerror%3A%3Afrom-name.md",
+                _ => "router\\n::error::from-name.md",
+            };
+            assert!(so.contains(name), "{format}:\n{so}");
+        }
+    }
+}
+
+#[test]
+fn the_step_summary_escapes_markup_in_every_cell() {
+    let repo = hostile_repo();
+    let out = common::run_in(
+        repo.path(),
+        &["check", "--format", "markdown"],
+        &[
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "o/r"),
+            ("GITHUB_SHA", "abc"),
+        ],
+    );
+    let md = stdout(&out);
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| error") || l.starts_with("| warning"))
+        .collect();
+    assert!(!rows.is_empty(), "{md}");
+    for row in &rows {
+        // Five cells: six pipes that are not escaped.
+        let bytes = row.as_bytes();
+        let pipes = (0..bytes.len())
+            .filter(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\'))
+            .count();
+        assert_eq!(pipes, 6, "{row}");
+        assert!(!row.contains("<b>"), "{row}");
+        assert!(!row.contains("[l](u)"), "{row}");
+    }
+    assert!(
+        md.contains("x\\|y\\`z&lt;b&gt;\\*\\_\\[l\\]\\(u\\).md"),
+        "{md}"
+    );
+    // The author is text, not markup.
+    assert!(!md.contains("<script"), "{md}");
+}
+
+#[test]
+fn sarif_uris_are_percent_encoded_relative_references() {
+    let repo = Repo::new();
+    repo.write("http:/model-cards/a #1?%é.md", ESCAPING_CARD);
+    repo.commit();
+    let out = repo.run(&["check", "--format", "sarif", "--no-blame", "http:"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(!uris.is_empty());
+    for uri in uris {
+        assert_eq!(uri, "./http%3A/model-cards/a%20%231%3F%25%C3%A9.md");
+    }
+}
+
+#[test]
+fn a_finding_far_along_a_long_line_is_shown_in_a_window() {
+    let repo = Repo::new();
+    let mut policy = String::from("# AI Policy\n\n");
+    policy.push_str(&"word ".repeat(20_000));
+    policy.push_str("[Company Name]\n");
+    // Many findings on one long line: each shows a window, not the line.
+    let mut yaml = String::from("aims-kind: risk-register\nrisks: [");
+    for i in 0..1500 {
+        let _ = write!(yaml, "{{id: R{i}, title: TODO}}, ");
+    }
+    yaml.push_str("]\n");
+    repo.write("policies/ai-policy.md", &policy);
+    repo.write("risk/register.yaml", &yaml);
+    repo.commit();
+    let out = repo.run(&[
+        "check",
+        "--no-blame",
+        "--color",
+        "never",
+        "policies",
+        "risk",
+    ]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(text.contains("policies/ai-policy.md:3:100001"), "{text}");
+    assert!(text.contains("│ …word word"), "{text}");
+    assert!(text.contains("word [Company Name]"), "{text}");
+    let longest = text.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 500, "a line of {longest} characters");
+}
