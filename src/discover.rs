@@ -1,13 +1,30 @@
-//! Finding candidate files: directories are walked with the `ignore` crate (honouring
-//! `.gitignore`, `.ignore` and `.git/info/exclude`, never entering `.git`, never following
-//! symbolic links); files named on the command line are taken as they are, as pre-commit
-//! passes them.
+//! Finding candidate files. Directories are walked without following symbolic links and
+//! without entering `.git`; what a pull request's author can use to hide a document is read
+//! the way git reads it, or not at all:
+//!
+//! - files git tracks are always candidates (an ignore file does not untrack them: git still
+//!   ships them), hidden folders included; the index is read with gix;
+//! - untracked files are candidates unless `.gitignore`, `.ignore` (which wins over
+//!   `.gitignore` in its folder) or `.git/info/exclude` ignores them, or they are hidden;
+//!   nothing outside the repository is read (no global excludes file);
+//! - an ignore file is read only if it is a regular file of at most [`MAX_IGNORE_FILE`] bytes:
+//!   a link, a device, a folder or a huge file in its place is an error, and the run fails
+//!   (in doubt, closed);
+//! - a folder `.aims-lint/` (the schemas `init` writes) never holds a document, also when a
+//!   file in it is named on the command line.
+//!
+//! Files named on the command line are taken as they are, as pre-commit passes them.
 
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
-use ignore::WalkBuilder;
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::parse::Format;
+
+/// The largest ignore file read, in bytes.
+pub const MAX_IGNORE_FILE: u64 = 1 << 20;
 
 /// A file to look at.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -29,17 +46,180 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// The paths git tracks in the repository at `root`, absolute; empty outside a repository.
+fn tracked(root: &Path) -> BTreeSet<PathBuf> {
+    let Ok(repo) = gix::open(root) else {
+        return BTreeSet::new();
+    };
+    let Ok(index) = repo.index_or_empty() else {
+        return BTreeSet::new();
+    };
+    index
+        .entries()
+        .iter()
+        .filter_map(|e| Some(root.join(gix::path::from_bstr(e.path(&index)).ok()?)))
+        .collect()
+}
+
+/// Whether a tracked path lies under `dir`.
+fn tracks_under(tracked: &BTreeSet<PathBuf>, dir: &Path) -> bool {
+    tracked
+        .range(dir.to_path_buf()..)
+        .next()
+        .is_some_and(|p| p.starts_with(dir) && p != dir)
+}
+
+/// Read an ignore file the safe way: a regular file, bounded in size.
+fn read_ignore_file(path: &Path, root: &Path, errors: &mut Vec<String>) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let shown = display(path, root);
+    if !meta.is_file() {
+        errors.push(format!(
+            "{shown}: an ignore file that is not a regular file (a symbolic link, a device or a folder) is not read, and the walk is not trusted without it: make it a regular file or remove it"
+        ));
+        return None;
+    }
+    if meta.len() > MAX_IGNORE_FILE {
+        errors.push(format!(
+            "{shown}: an ignore file of {} bytes is more than the {MAX_IGNORE_FILE} aims-lint reads: shorten it",
+            meta.len()
+        ));
+        return None;
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) => {
+            errors.push(format!("{shown}: {e}"));
+            None
+        }
+    }
+}
+
+fn matcher(dir: &Path, file: &Path, text: &str) -> Option<Gitignore> {
+    let mut builder = GitignoreBuilder::new(dir);
+    for line in text.lines() {
+        // A line git cannot read is one git ignores too.
+        let _ = builder.add_line(Some(file.to_path_buf()), line);
+    }
+    builder.build().ok().filter(|g| !g.is_empty())
+}
+
+/// The ignore rules in force in one folder, most specific first.
+#[derive(Clone, Default)]
+struct Rules(Vec<Gitignore>);
+
+impl Rules {
+    fn ignores(&self, path: &Path, is_dir: bool) -> bool {
+        for g in &self.0 {
+            match g.matched(path, is_dir) {
+                Match::Ignore(_) => return true,
+                Match::Whitelist(_) => return false,
+                Match::None => {}
+            }
+        }
+        false
+    }
+}
+
+struct Walk<'a> {
+    root: &'a Path,
+    tracked: BTreeSet<PathBuf>,
+    found: Vec<Candidate>,
+    skipped: Vec<Skipped>,
+    errors: Vec<String>,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, dir: &Path, inherited: &Rules) {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                self.errors
+                    .push(format!("{}: {e}", display(dir, self.root)));
+                return;
+            }
+        };
+        let mut entries: Vec<(PathBuf, std::fs::FileType)> = entries
+            .filter_map(|e| match e.and_then(|e| Ok((e.path(), e.file_type()?))) {
+                Ok(pair) => Some(pair),
+                Err(e) => {
+                    self.errors
+                        .push(format!("{}: {e}", display(dir, self.root)));
+                    None
+                }
+            })
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        // This folder's rules come first: `.ignore` over `.gitignore`.
+        let mut rules = Rules::default();
+        for name in [".ignore", ".gitignore"] {
+            let file = dir.join(name);
+            if entries.iter().any(|(p, _)| *p == file)
+                && let Some(text) = read_ignore_file(&file, self.root, &mut self.errors)
+                && let Some(g) = matcher(dir, &file, &text)
+            {
+                rules.0.push(g);
+            }
+        }
+        rules.0.extend(inherited.0.iter().cloned());
+        for (path, ft) in entries {
+            let name = path.file_name().unwrap_or_default();
+            if name == ".git" || name == ".aims-lint" {
+                continue;
+            }
+            let hidden = name.as_encoded_bytes().first() == Some(&b'.');
+            if ft.is_dir() {
+                let ignored = hidden || rules.ignores(&path, true);
+                if !ignored || tracks_under(&self.tracked, &path) {
+                    self.dir(&path, &rules);
+                }
+                continue;
+            }
+            let Some(_) = Format::from_path(&path.to_string_lossy()) else {
+                continue;
+            };
+            let is_tracked = self.tracked.contains(&path);
+            if !is_tracked && (hidden || rules.ignores(&path, false)) {
+                continue;
+            }
+            if ft.is_symlink() {
+                self.skipped.push(Skipped {
+                    rel: display(&path, self.root),
+                    reason: "symbolic link (not followed)".into(),
+                });
+            } else if ft.is_file() {
+                self.found.push(Candidate {
+                    rel: display(&path, self.root),
+                    path,
+                    explicit: false,
+                });
+            } else {
+                self.skipped.push(Skipped {
+                    rel: display(&path, self.root),
+                    reason: "not a regular file (a device, socket or pipe)".into(),
+                });
+            }
+        }
+    }
+}
+
 /// Candidates under `paths`, sorted and without duplicates, and problems with the paths.
 #[must_use]
 pub fn discover(paths: &[PathBuf], root: &Path) -> (Vec<Candidate>, Vec<Skipped>, Vec<String>) {
-    let mut found = Vec::new();
-    let mut skipped = Vec::new();
-    let mut errors = Vec::new();
+    let root_abs = absolute(root);
+    let mut walk = Walk {
+        root,
+        tracked: BTreeSet::new(),
+        found: Vec::new(),
+        skipped: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut tracked_read = false;
     for given in paths {
         let meta = match std::fs::symlink_metadata(given) {
             Ok(m) => m,
             Err(e) => {
-                errors.push(format!("{}: {e}", given.display()));
+                walk.errors.push(format!("{}: {e}", given.display()));
                 continue;
             }
         };
@@ -51,7 +231,7 @@ pub fn discover(paths: &[PathBuf], root: &Path) -> (Vec<Candidate>, Vec<Skipped>
                 match given.canonicalize() {
                     Ok(real) if real.starts_with(&real_root) => {}
                     _ => {
-                        skipped.push(Skipped {
+                        walk.skipped.push(Skipped {
                             rel: display(given, root),
                             reason: "symbolic link to a file outside the repository".into(),
                         });
@@ -59,44 +239,58 @@ pub fn discover(paths: &[PathBuf], root: &Path) -> (Vec<Candidate>, Vec<Skipped>
                     }
                 }
             }
+            let rel = display(given, root);
+            if given.components().any(|c| c.as_os_str() == ".aims-lint") {
+                continue;
+            }
             if Format::from_path(&given.to_string_lossy()).is_some() {
-                found.push(Candidate {
-                    rel: display(given, root),
+                walk.found.push(Candidate {
+                    rel,
                     path: given.clone(),
                     explicit: true,
                 });
             }
             continue;
         }
-        let walker = WalkBuilder::new(given)
-            .follow_links(false)
-            .filter_entry(|e| e.file_name() != ".git")
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    let Some(ft) = e.file_type() else { continue };
-                    if ft.is_symlink() {
-                        if Format::from_path(&e.path().to_string_lossy()).is_some() {
-                            skipped.push(Skipped {
-                                rel: display(e.path(), root),
-                                reason: "symbolic link (not followed)".into(),
-                            });
-                        }
-                        continue;
-                    }
-                    if ft.is_file() && Format::from_path(&e.path().to_string_lossy()).is_some() {
-                        found.push(Candidate {
-                            rel: display(e.path(), root),
-                            path: e.path().to_path_buf(),
-                            explicit: false,
-                        });
+        if !tracked_read {
+            walk.tracked = tracked(&root_abs);
+            tracked_read = true;
+        }
+        // The rules of the folders above the one given, from the repository root down.
+        let start = absolute(given);
+        let mut rules = Rules::default();
+        if start.starts_with(&root_abs) {
+            let exclude = root_abs.join(".git/info/exclude");
+            if exclude.exists()
+                && let Some(text) = read_ignore_file(&exclude, root, &mut walk.errors)
+                && let Some(g) = matcher(&root_abs, &exclude, &text)
+            {
+                rules.0.push(g);
+            }
+            let mut above: Vec<&Path> = start
+                .ancestors()
+                .skip(1)
+                .take_while(|a| a.starts_with(&root_abs))
+                .collect();
+            above.reverse();
+            for dir in above {
+                let mut here = Rules::default();
+                for name in [".ignore", ".gitignore"] {
+                    let file = dir.join(name);
+                    if std::fs::symlink_metadata(&file).is_ok()
+                        && let Some(text) = read_ignore_file(&file, root, &mut walk.errors)
+                        && let Some(g) = matcher(dir, &file, &text)
+                    {
+                        here.0.push(g);
                     }
                 }
-                Err(e) => errors.push(e.to_string()),
+                here.0.extend(rules.0);
+                rules = here;
             }
         }
+        walk.dir(&start, &rules);
     }
+    let (mut found, mut skipped, errors) = (walk.found, walk.skipped, walk.errors);
     found.sort();
     found.dedup_by(|a, b| a.rel == b.rel);
     skipped.sort();

@@ -36,7 +36,7 @@ fn a_clean_repository_exits_0() {
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert_eq!(
         stdout(&o),
-        "✔ no findings in 2 documents; 1 file skipped (`aims-lint files` says why)\n"
+        "✔ no findings in 2 documents; 2 files skipped (`aims-lint files` says why)\n"
     );
     let o = repo.run(&["check", "."]);
     assert_eq!(o.status.code(), Some(0));
@@ -99,7 +99,7 @@ fn json_format() {
             "documents": {"ai-policy": 1, "model-card": 1},
             "documents_total": 2,
             "findings": {"error": 1, "warning": 0, "info": 0},
-            "skipped": 1,
+            "skipped": 2,
             "history": "complete",
             "baselined": 0,
             "suppressed": 0,
@@ -126,7 +126,7 @@ fn concise_and_human_formats() {
     assert!(out.contains("ai-policy-missing-approval (A.2.2)"), "{out}");
     assert!(out.contains("╭─[policies/ai-policy.md:1:1]"), "{out}");
     assert!(out.contains("missing `owner`"), "{out}");
-    assert!(out.ends_with("✖ 1 finding (1 error) in 1 of 2 documents checked; 1 file skipped (`aims-lint files` says why)\n"), "{out}");
+    assert!(out.ends_with("✖ 1 finding (1 error) in 1 of 2 documents checked; 2 files skipped (`aims-lint files` says why)\n"), "{out}");
 }
 
 #[test]
@@ -544,11 +544,15 @@ fn hugging_face_cards_are_recognised_by_their_metadata() {
 }
 
 #[test]
-fn an_empty_repository_has_nothing_to_report() {
+fn an_empty_repository_has_nothing_to_report_and_says_so() {
     let repo = Repo::new();
     let o = repo.run(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "✔ no findings in 0 documents\n");
+    // Never a tick for a run that checked nothing.
+    assert_eq!(
+        stdout(&o),
+        "⚠ no AIMS documents found: nothing was checked\n"
+    );
     let o = repo.run(&["--format", "json"]);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["findings"], serde_json::json!([]));

@@ -177,3 +177,124 @@ fn a_finding_far_along_a_long_line_is_shown_in_a_window() {
     let longest = text.lines().map(|l| l.chars().count()).max().unwrap();
     assert!(longest < 500, "a line of {longest} characters");
 }
+
+/// A model card with findings and nothing hostile in it.
+const FAILING_CARD: &str =
+    "---\nlicense: mit\n---\n# Router\n\n## Uses\n\n[More Information Needed]\n";
+
+#[test]
+fn an_ignore_file_does_not_hide_documents_git_tracks() {
+    let repo = Repo::new();
+    repo.write("model-cards/router.md", FAILING_CARD)
+        .write(".hidden/model-cards/moved.md", FAILING_CARD)
+        .write(".gitignore", "*\n")
+        .write("model-cards/.ignore", "*.md\n");
+    repo.git(&[
+        "add",
+        "-f",
+        "model-cards/router.md",
+        ".hidden/model-cards/moved.md",
+        ".gitignore",
+    ]);
+    repo.git(&["commit", "-q", "-m", "hide"]);
+    // Untracked and ignored: still not a document.
+    repo.write("model-cards/draft.md", FAILING_CARD);
+    let (report, code) = common::check_json(&repo, &[]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let paths: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [".hidden/model-cards/moved.md", "model-cards/router.md"].into()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_ignore_file_that_is_a_device_or_a_link_fails_the_run_and_is_not_read() {
+    for target in ["/dev/zero", "/dev/stdin", "../outside"] {
+        for name in [".gitignore", ".ignore", "model-cards/.gitignore"] {
+            let repo = Repo::new();
+            repo.write("model-cards/router.md", FAILING_CARD);
+            std::os::unix::fs::symlink(target, repo.path().join(name)).unwrap();
+            let started = std::time::Instant::now();
+            let out = repo.run(&["check", "--no-blame"]);
+            assert!(
+                started.elapsed().as_secs() < 20,
+                "{name} -> {target}: too slow"
+            );
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{name} -> {target}: {}",
+                stderr(&out)
+            );
+            let err = stderr(&out);
+            assert!(err.contains("not a regular file"), "{err}");
+            assert!(!stdout(&out).contains('✔'), "{}", stdout(&out));
+        }
+    }
+    // A huge one is not read either.
+    let repo = Repo::new();
+    repo.write("model-cards/router.md", FAILING_CARD)
+        .write(".gitignore", "#".repeat(2 << 20));
+    let out = repo.run(&["check", "--no-blame"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("more than the 1048576"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_path_error_never_reads_as_a_pass() {
+    let repo = Repo::new();
+    repo.write("model-cards/router.md", FAILING_CARD);
+    let out = repo.run(&["check", "--no-blame", "no-such-folder"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(!text.contains('✔'), "{text}");
+    assert!(text.contains("the run failed"), "{text}");
+    let out = repo.run(&[
+        "check",
+        "--no-blame",
+        "--format",
+        "markdown",
+        "no-such-folder",
+    ]);
+    assert!(stdout(&out).contains("the run failed"), "{}", stdout(&out));
+}
+
+#[test]
+fn the_schemas_init_writes_are_never_documents() {
+    let repo = Repo::new();
+    let out = repo.run(&["init", "governance"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    repo.commit();
+    let schemas: Vec<String> = std::fs::read_dir(repo.path().join("governance/.aims-lint/schemas"))
+        .unwrap()
+        .map(|e| {
+            format!(
+                "governance/.aims-lint/schemas/{}",
+                e.unwrap().file_name().to_string_lossy()
+            )
+        })
+        .collect();
+    assert!(!schemas.is_empty());
+    // As pre-commit passes them: named one by one.
+    let mut args = vec!["check", "--no-blame"];
+    args.extend(schemas.iter().map(String::as_str));
+    let out = repo.run(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}

@@ -214,44 +214,34 @@ impl Diagnostic for Rendered<'_> {
     }
 }
 
-pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> io::Result<()> {
-    let theme = if opts.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_links(opts.color)
-        .with_width(opts.width)
-        .with_context_lines(1);
-    let mut buf = String::new();
-    for f in &outcome.findings {
-        buf.clear();
-        // Rendering into a String cannot fail for I/O reasons; a formatting error would be a
-        // bug in miette, and the plain line below still says what was found.
-        if handler
-            .render_report(&mut buf, &Rendered(f, snippet(f)))
-            .is_err()
-        {
-            buf = format!(
-                "{}:{}: {}\n",
-                visible(f.path()),
-                f.span,
-                visible(&f.message)
-            );
-        }
-        out.write_all(buf.as_bytes())?;
-        writeln!(out)?;
-    }
+/// The last line: what was found in how many documents, and what was not shown; its colour.
+fn summary(outcome: &Outcome) -> (String, &'static str) {
     let counts = Counts::of(outcome);
     let total = outcome.findings.len();
     let docs = outcome.documents.len();
-    let (mark, colour) = if total == 0 {
+    let (mark, colour) = if total == 0 && docs > 0 {
         ("✔", "\x1b[32m")
+    } else if total == 0 {
+        ("⚠", "\x1b[33m")
     } else {
         ("✖", "\x1b[31m")
     };
-    let mut line = if total == 0 {
+    let (mark, colour) = if outcome.errors.is_empty() {
+        (mark, colour)
+    } else {
+        ("✖", "\x1b[31m")
+    };
+    let mut line = if !outcome.errors.is_empty() {
+        // Nothing that reads as a pass when the run failed.
+        format!(
+            "{mark} the run failed ({} below): {} in {} checked before it",
+            plural(outcome.errors.len(), "error"),
+            plural(total, "finding"),
+            plural(docs, "document")
+        )
+    } else if docs == 0 {
+        format!("{mark} no AIMS documents found: nothing was checked")
+    } else if total == 0 {
         format!("{mark} no findings in {}", plural(docs, "document"))
     } else {
         let parts: Vec<String> = [Severity::Error, Severity::Warning, Severity::Info]
@@ -302,6 +292,39 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> i
             plural(outcome.skipped.len(), "file")
         );
     }
+    (line, colour)
+}
+
+pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> io::Result<()> {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(opts.color)
+        .with_width(opts.width)
+        .with_context_lines(1);
+    let mut buf = String::new();
+    for f in &outcome.findings {
+        buf.clear();
+        // Rendering into a String cannot fail for I/O reasons; a formatting error would be a
+        // bug in miette, and the plain line below still says what was found.
+        if handler
+            .render_report(&mut buf, &Rendered(f, snippet(f)))
+            .is_err()
+        {
+            buf = format!(
+                "{}:{}: {}\n",
+                visible(f.path()),
+                f.span,
+                visible(&f.message)
+            );
+        }
+        out.write_all(buf.as_bytes())?;
+        writeln!(out)?;
+    }
+    let (line, colour) = summary(outcome);
     if opts.color {
         writeln!(out, "{colour}{line}\x1b[0m")?;
     } else {

@@ -113,6 +113,38 @@ fn not_shown(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     writeln!(out, "Not reported: {}.\n", parts.join("; "))
 }
 
+/// The heading for a failed run, a run that checked nothing, or a clean one; whether the
+/// findings follow.
+fn verdict(out: &mut dyn Write, outcome: &Outcome) -> io::Result<bool> {
+    let total = outcome.findings.len();
+    if !outcome.errors.is_empty() {
+        writeln!(
+            out,
+            "## aims-lint: the run failed\n\n{} (see the log); {} in {} checked before it.\n",
+            plural(outcome.errors.len(), "error"),
+            plural(total, "finding"),
+            plural(outcome.documents.len(), "document")
+        )?;
+        if total == 0 {
+            return Ok(false);
+        }
+    } else if outcome.documents.is_empty() {
+        writeln!(
+            out,
+            "## aims-lint: no AIMS documents found\n\nNothing was checked."
+        )?;
+        return Ok(false);
+    } else if total == 0 {
+        writeln!(
+            out,
+            "## aims-lint: no findings\n\n{} checked.",
+            plural(outcome.documents.len(), "document")
+        )?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 /// `link_base`: where a path's blob is, e.g. `https://github.com/o/r/blob/<sha>`; from the
 /// GitHub environment when it is there.
 pub(super) fn write(
@@ -124,12 +156,7 @@ pub(super) fn write(
     let [errors, warnings, infos] =
         [Severity::Error, Severity::Warning, Severity::Info].map(|s| counts.of_severity(s));
     let total = outcome.findings.len();
-    if total == 0 {
-        writeln!(
-            out,
-            "## aims-lint: no findings\n\n{} checked.",
-            plural(outcome.documents.len(), "document")
-        )?;
+    if !verdict(out, outcome)? {
         return not_shown(out, outcome);
     }
     writeln!(
