@@ -181,8 +181,8 @@ pub struct CommonArgs {
     /// Use this configuration file instead of looking for aims-lint.toml.
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
-    /// Number of threads (default: one per core). Output is the same for any number.
-    #[arg(long, short = 'j', value_name = "N", global = true)]
+    /// Number of threads, 1 to 256 (default: one per core). Output is the same for any number.
+    #[arg(long, short = 'j', value_name = "N", global = true, value_parser = threads_in_range)]
     pub threads: Option<usize>,
     /// When to use colour. `auto` uses it on a terminal unless `NO_COLOR` is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", global = true)]
@@ -213,4 +213,13 @@ pub enum ColorChoice {
     Always,
     /// Never colour.
     Never,
+}
+
+/// `-j N`: 1 to 256 threads (more only costs start-up time: `-j 10000` took over a minute).
+fn threads_in_range(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n @ 1..=256) => Ok(n),
+        Ok(n) => Err(format!("{n} threads: use 1 to 256")),
+        Err(e) => Err(format!("`{s}`: {e}")),
+    }
 }

@@ -86,10 +86,18 @@ struct RulesTable {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[allow(clippy::struct_field_names, reason = "the names are the TOML keys")]
 struct LimitsTable {
-    max_file_size: Option<u64>,
-    max_depth: Option<usize>,
-    max_alias_nodes: Option<usize>,
+    max_file_size: Option<Spanned<u64>>,
+    max_depth: Option<Spanned<u64>>,
+    max_alias_nodes: Option<Spanned<u64>>,
 }
+
+/// The largest value each limit may be set to: past these a hostile file could exhaust the
+/// stack or the memory of the machine that gates the merge.
+pub const LIMIT_CEILINGS: [(&str, u64); 3] = [
+    ("max-file-size", 64 << 20),
+    ("max-depth", 128),
+    ("max-alias-nodes", 1_000_000),
+];
 
 /// An error in the configuration file, with the place it is at.
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -242,7 +250,9 @@ pub fn find(start: &Path, stop: &Path) -> Option<PathBuf> {
     let mut dir = Some(start);
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
-        if candidate.is_file() {
+        // Whatever is there (a link to /dev/null, a folder) is the configuration, and an error
+        // if it is not a regular file: never a silent fall back to the defaults.
+        if std::fs::symlink_metadata(&candidate).is_ok() {
             return Some(candidate);
         }
         if d == stop {
@@ -253,10 +263,34 @@ pub fn find(start: &Path, stop: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The largest configuration file read, in bytes.
+const MAX_CONFIG_FILE: u64 = 1 << 20;
+
+/// The text of the configuration: a regular file (not a link, a device or a folder) of at most
+/// [`MAX_CONFIG_FILE`] bytes.
+fn read_config(path: &Path) -> Result<String, Box<ConfigError>> {
+    use std::io::Read as _;
+    let fail = |why: String| ConfigError::plain(format!("cannot read {}: {why}", path.display()));
+    let meta = std::fs::symlink_metadata(path).map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail(
+            "it is not a regular file (a symbolic link, a device or a folder); the configuration of a gate must be a file in the repository"
+                .to_string(),
+        ));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_FILE + 1).read_to_string(&mut text))
+        .map_err(|e| fail(e.to_string()))?;
+    if text.len() as u64 > MAX_CONFIG_FILE {
+        return Err(fail(format!("it is larger than {MAX_CONFIG_FILE} bytes")));
+    }
+    Ok(text)
+}
+
 /// Read and check the configuration at `path`.
 pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::plain(format!("cannot read {}: {e}", path.display())))?;
+    let text = read_config(path)?;
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         ConfigError::at(
@@ -290,7 +324,22 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
         let mut builder = GlobSetBuilder::new();
         let mut texts = Vec::new();
         for glob in &globs {
-            builder.add(compile_glob(glob.get_ref()).map_err(|e| {
+            let g = glob.get_ref();
+            if g.starts_with('/') || g.split('/').any(|part| part == "..") {
+                return Err(ConfigError::at(
+                    path,
+                    &text,
+                    glob.span(),
+                    format!(
+                        "`{g}` can never match: globs are relative to the repository root, without `..` and without a leading `/`"
+                    ),
+                    Some(
+                        "write the path from the repository root, e.g. `governance/cards/*.md`"
+                            .to_string(),
+                    ),
+                ));
+            }
+            builder.add(compile_glob(g).map_err(|e| {
                 ConfigError::at(path, &text, glob.span(), e.kind().to_string(), None)
             })?);
             texts.push(glob.get_ref().clone());
@@ -303,9 +352,27 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
         }
         settings.documents.push((name.clone(), texts, set));
     }
+    let real_base = base.canonicalize().unwrap_or_else(|_| base.clone());
     for p in &file.rules.paths {
-        let dir = base.join(p.get_ref());
-        if !dir.is_dir() {
+        let rel = Path::new(p.get_ref());
+        let escapes = rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir));
+        let dir = base.join(rel);
+        let outside = dir
+            .canonicalize()
+            .is_ok_and(|real| !real.starts_with(&real_base));
+        if escapes || outside {
+            return Err(ConfigError::at(
+                path,
+                &text,
+                p.span(),
+                format!("`{}` is outside the repository", p.get_ref()),
+                Some("rule paths are folders inside the folder of aims-lint.toml, without `..` and not through a symbolic link out of it".to_string()),
+            ));
+        }
+        if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
             return Err(ConfigError::at(
                 path,
                 &text,
@@ -323,14 +390,36 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
     if let Some(allow) = file.suppressions.inline {
         settings.inline_suppressions = allow;
     }
-    if let Some(n) = file.limits.max_file_size {
+    let limits = [
+        (LIMIT_CEILINGS[0], file.limits.max_file_size),
+        (LIMIT_CEILINGS[1], file.limits.max_depth),
+        (LIMIT_CEILINGS[2], file.limits.max_alias_nodes),
+    ];
+    let mut values = [None; 3];
+    for (i, ((name, ceiling), value)) in limits.into_iter().enumerate() {
+        let Some(value) = value else { continue };
+        let n = *value.get_ref();
+        if n == 0 || n > ceiling {
+            return Err(ConfigError::at(
+                path,
+                &text,
+                value.span(),
+                format!("`{name}` = {n} is outside 1 to {ceiling}"),
+                Some(format!(
+                    "the limits protect the machine that runs the gate; `{name}` can be at most {ceiling}"
+                )),
+            ));
+        }
+        values[i] = Some(n);
+    }
+    if let Some(n) = values[0] {
         settings.max_file_size = n;
     }
-    if let Some(n) = file.limits.max_depth {
-        settings.limits.max_depth = n;
+    if let Some(n) = values[1] {
+        settings.limits.max_depth = usize::try_from(n).unwrap_or(usize::MAX);
     }
-    if let Some(n) = file.limits.max_alias_nodes {
-        settings.limits.max_alias_nodes = n;
+    if let Some(n) = values[2] {
+        settings.limits.max_alias_nodes = usize::try_from(n).unwrap_or(usize::MAX);
     }
     Ok(settings)
 }

@@ -236,7 +236,17 @@ static CONVENTION_SET: LazyLock<(GlobSet, Vec<(&'static str, &'static str)>)> =
         (builder.build().expect("built-in globs compile"), index)
     });
 
-/// Reported when `aims-kind` names no known kind.
+/// Reported when `aims-kind` declares another kind than the path gives.
+pub static KIND_CONTRADICTS_PATH: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
+    RuleInfo::builtin(
+        "kind-contradicts-path",
+        Severity::Error,
+        "`aims-kind` declares a different kind than the document's path gives",
+        "move the document to the folder of its kind, or declare the kind its path gives; if the path convention is wrong for this repository, map the path in `[documents]` of aims-lint.toml",
+    )
+});
+
+/// The built-in check for an unknown declared kind.
 pub static UNKNOWN_KIND: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
     RuleInfo::builtin(
         "unknown-document-kind",

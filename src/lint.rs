@@ -171,6 +171,20 @@ fn process_file(
             )
         }
         Classified::Kind(kind, reason) => {
+            // A declaration that overrides the kind the path gives is visible: a pull request
+            // could otherwise check a failing model card as a kind with fewer rules.
+            if let Reason::Declared(at) = &reason
+                && let Some((by_path, _)) = kinds::by_path(settings, rel_to_base, doc.source.name())
+                && by_path != kind
+            {
+                findings.push(
+                    crate::finding::Finding::new(&kinds::KIND_CONTRADICTS_PATH, &source, *at)
+                        .with_detail(format!(
+                            "`aims-kind: {kind}` in a file that its path makes a `{by_path}`: it is checked as a `{kind}`"
+                        ))
+                        .with_pointer(format!("/{}", kinds::DECLARATION_KEY)),
+                );
+            }
             findings.extend(check(&doc, &kind, registry));
             FileResult::Checked(
                 Checked {

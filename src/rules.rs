@@ -53,6 +53,7 @@ pub fn checks_without_control() -> Vec<&'static RuleInfo> {
         .map(|r| &**r)
         .chain([
             &**crate::kinds::UNKNOWN_KIND,
+            &**crate::kinds::KIND_CONTRADICTS_PATH,
             &**crate::check::UNKNOWN_CONTROL,
             &**crate::check::TEMPLATE_PLACEHOLDER,
             &**crate::check::METADATA_KEY_MISPLACED,
@@ -216,18 +217,44 @@ impl Registry {
             .map(|(path, text)| load_rule(path, text, settings))
             .collect::<Result<Vec<_>, _>>()?;
         for dir in &settings.rule_paths {
-            for path in rule_files(dir) {
-                let text = std::fs::read_to_string(&path).map_err(|e| {
+            let files = rule_files(dir).map_err(|(path, why)| {
+                let source = SourceFile::new(path.display().to_string(), String::new());
+                let at = Span::point(source.pos_at_byte(0));
+                RuleLoadError::new(&source, at, why.clone(), Some(format!("this entry {why}")))
+            })?;
+            for path in files {
+                let text = read_bounded(&path).map_err(|e| {
                     let source = SourceFile::new(path.display().to_string(), String::new());
                     let at = Span::point(source.pos_at_byte(0));
-                    RuleLoadError::new(&source, at, format!("cannot read: {e}"), None)
+                    RuleLoadError::new(
+                        &source,
+                        at,
+                        format!("cannot read: {e}"),
+                        Some(format!("cannot read this rule file: {e}")),
+                    )
                 })?;
                 rules.push(load_rule(&path.display().to_string(), &text, settings)?);
             }
         }
+        // A custom rule may not take the id of a built-in check: its findings would carry the
+        // built-in's id (a `config-changed` relabelled in SARIF).
+        let builtin: Vec<&str> = checks_without_control()
+            .into_iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        if let Some(r) = rules.iter().find(|r| builtin.contains(&r.info.id.as_str())) {
+            let text = read_bounded(Path::new(&r.origin)).unwrap_or_default();
+            let source = SourceFile::new(r.origin.clone(), text);
+            return Err(Box::new(RuleLoadError::new(
+                &source,
+                Span::point(source.pos_at_byte(0)),
+                format!("rule id `{}` is the id of a built-in check", r.info.id),
+                Some("rename the rule: `aims-lint rules` lists the ids that are taken".to_string()),
+            )));
+        }
         rules.sort_by(|a, b| a.info.id.cmp(&b.info.id));
         if let Some(w) = rules.windows(2).find(|w| w[0].info.id == w[1].info.id) {
-            let text = std::fs::read_to_string(&w[1].origin).unwrap_or_default();
+            let text = read_bounded(Path::new(&w[1].origin)).unwrap_or_default();
             let source = SourceFile::new(w[1].origin.clone(), text);
             return Err(Box::new(RuleLoadError::new(
                 &source,
@@ -271,22 +298,63 @@ impl Registry {
 }
 
 /// Rule files in `dir`: each `<sub>/rule.yaml`, and each `*.yaml`/`*.yml` directly in it.
-fn rule_files(dir: &Path) -> Vec<std::path::PathBuf> {
+/// The rule files of a rule folder: `<id>/rule.yaml` and `<id>.yaml`, regular files only.
+/// An entry that is a symbolic link (or anything but a file or folder) is an error: a rule
+/// is read from the repository, never through a link out of it.
+fn rule_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, (std::path::PathBuf, String)> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
+    let entries = std::fs::read_dir(dir).map_err(|e| (dir.to_path_buf(), e.to_string()))?;
+    let not_regular = |p: &Path| {
+        (
+            p.to_path_buf(),
+            "is not a regular file or folder (a symbolic link, a device): rules are read only from regular files in the repository".to_string(),
+        )
     };
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
-        if path.join("rule.yaml").is_file() {
-            out.push(path.join("rule.yaml"));
-        } else if path.is_file() && Format::from_path(&path.to_string_lossy()) == Some(Format::Yaml)
-        {
-            out.push(path);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let yaml = Format::from_path(&path.to_string_lossy()) == Some(Format::Yaml);
+        if meta.is_dir() {
+            let rule = path.join("rule.yaml");
+            match std::fs::symlink_metadata(&rule) {
+                Ok(m) if m.is_file() => out.push(rule),
+                Ok(_) => return Err(not_regular(&rule)),
+                Err(_) => {}
+            }
+        } else if meta.is_file() {
+            if yaml {
+                out.push(path);
+            }
+        } else if yaml || meta.file_type().is_symlink() {
+            return Err(not_regular(&path));
         }
     }
     out.sort();
-    out
+    Ok(out)
+}
+
+/// The largest rule file read, in bytes.
+const MAX_RULE_FILE: u64 = 1 << 20;
+
+/// Read a rule file: a regular file (not through a link) of at most [`MAX_RULE_FILE`] bytes.
+fn read_bounded(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_RULE_FILE + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_RULE_FILE {
+        return Err(std::io::Error::other(format!(
+            "larger than the {MAX_RULE_FILE} bytes a rule file may have"
+        )));
+    }
+    Ok(text)
 }
 
 /// Load one rule file (`path` is what errors name).

@@ -298,3 +298,172 @@ fn the_schemas_init_writes_are_never_documents() {
         stderr(&out)
     );
 }
+
+fn custom_rule(id: &str) -> String {
+    format!(
+        "id: {id}\ncontrol: A.2.4\ntitle: t\nseverity: error\napplies-to: [ai-policy]\nmessage: review too rare\nhelp: h\ndocs: d\nschema:\n  required: [review_interval_months]\n"
+    )
+}
+
+#[test]
+fn a_declared_kind_that_contradicts_the_path_is_a_finding() {
+    let repo = Repo::new();
+    let card = FAILING_CARD.replace("license: mit", "license: mit\naims-kind: risk-register");
+    repo.write("model-cards/router.md", &card);
+    repo.commit();
+    let (report, code) = common::check_json(&repo, &[]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"kind-contradicts-path"), "{report:#}");
+    // And no built-in kind is without rules.
+    let out = repo.run(&["rules", "--format", "json"]);
+    let catalog: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let covered: std::collections::BTreeSet<&str> = catalog["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["applies-to"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k.as_str().unwrap())
+        })
+        .collect();
+    for (kind, _) in aims_lint::kinds::BUILTIN {
+        assert!(covered.contains(kind), "no rule checks `{kind}`");
+    }
+}
+
+#[test]
+fn a_custom_rule_cannot_take_a_built_in_id_or_come_from_outside() {
+    let repo = Repo::new();
+    repo.write("policies/ai-policy.md", "# AI Policy\n");
+    repo.write("aims-lint.toml", "[rules]\npaths = [\"org-rules\"]\n");
+    repo.write(
+        "org-rules/config-changed.yaml",
+        custom_rule("config-changed"),
+    );
+    let out = repo.run(&["check", "--no-blame"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("is the id of a built-in check"),
+        "{}",
+        stderr(&out)
+    );
+
+    for paths in ["\"/etc\"", "\"../outside\"", "\"org-rules/../..\""] {
+        repo.write("aims-lint.toml", format!("[rules]\npaths = [{paths}]\n"));
+        let out = repo.run(&["check", "--no-blame"]);
+        assert_eq!(out.status.code(), Some(2), "{paths}");
+        assert!(
+            stderr(&out).contains("is outside the repository"),
+            "{paths}: {}",
+            stderr(&out)
+        );
+    }
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(
+            outside.path().join("outside-rule.yaml"),
+            custom_rule("outside-rule"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(outside.path(), repo.path().join("linked-rules")).unwrap();
+        repo.write("aims-lint.toml", "[rules]\npaths = [\"linked-rules\"]\n");
+        let out = repo.run(&["check", "--no-blame"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("is outside the repository"),
+            "{}",
+            stderr(&out)
+        );
+
+        std::fs::remove_file(repo.path().join("org-rules/config-changed.yaml")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("outside-rule.yaml"),
+            repo.path().join("org-rules/outside-rule.yaml"),
+        )
+        .unwrap();
+        repo.write("aims-lint.toml", "[rules]\npaths = [\"org-rules\"]\n");
+        let out = repo.run(&["check", "--no-blame"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("is not a regular file"),
+            "{}",
+            stderr(&out)
+        );
+        // Nothing of the outside file is printed.
+        assert!(!stderr(&out).contains("review too rare"), "{}", stderr(&out));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_configuration_that_is_not_a_regular_file_is_an_error_not_the_defaults() {
+    for target in ["/dev/null", "/dev/zero", "missing.toml", "folder"] {
+        let repo = Repo::new();
+        repo.write("policies/ai-policy.md", "# AI Policy\n");
+        std::fs::create_dir(repo.path().join("folder")).unwrap();
+        std::os::unix::fs::symlink(target, repo.path().join("aims-lint.toml")).unwrap();
+        let out = repo.run(&["check", "--no-blame"]);
+        assert_eq!(out.status.code(), Some(2), "{target}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("aims-lint.toml"),
+            "{target}: {}",
+            stderr(&out)
+        );
+        let out = repo.run(&["check", "--no-blame", "--config", "/dev/zero"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let repo = Repo::new();
+    std::fs::create_dir(repo.path().join("aims-lint.toml")).unwrap();
+    let out = repo.run(&["check", "--no-blame"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn limits_and_threads_have_ceilings_and_globs_stay_inside() {
+    let repo = Repo::new();
+    repo.write("policies/ai-policy.md", "# AI Policy\n");
+    for (key, value) in [
+        ("max-depth", "100000"),
+        ("max-alias-nodes", "100000000000"),
+        ("max-file-size", "100000000000"),
+        ("max-depth", "0"),
+    ] {
+        repo.write("aims-lint.toml", format!("[limits]\n{key} = {value}\n"));
+        let out = repo.run(&["check", "--no-blame"]);
+        assert_eq!(out.status.code(), Some(2), "{key} = {value}");
+        assert!(stderr(&out).contains("is outside 1 to"), "{}", stderr(&out));
+    }
+    repo.write("aims-lint.toml", "");
+    let out = repo.run(&["check", "--no-blame", "-j", "10000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("use 1 to 256"), "{}", stderr(&out));
+    for glob in ["/policies/*.md", "../x/*.md", "a/../../b.md"] {
+        repo.write(
+            "aims-lint.toml",
+            format!("[documents]\nai-policy = [\"{glob}\"]\n"),
+        );
+        let out = repo.run(&["check", "--no-blame"]);
+        assert_eq!(out.status.code(), Some(2), "{glob}");
+        assert!(stderr(&out).contains("can never match"), "{}", stderr(&out));
+    }
+}
