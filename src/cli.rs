@@ -144,14 +144,11 @@ pub struct BaselineArgs {
     /// Files or directories to check, as for `check`.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// The baseline file to write.
-    #[arg(
-        long,
-        short,
-        value_name = "FILE",
-        default_value = "aims-lint-baseline.json"
-    )]
-    pub output: PathBuf,
+    /// The baseline file to write [default: aims-lint-baseline.json]. It is replaced whole
+    /// (written beside it, then renamed); a path that is or passes through a symbolic link
+    /// is refused unless this option names it.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonArgs,

@@ -1,7 +1,7 @@
 //! The subcommands: `check`, `files`, `rules`, `explain`, `init`.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use miette::IntoDiagnostic;
 
@@ -445,6 +445,56 @@ pub fn explain(args: &ExplainArgs) -> miette::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// Replace `path` with `bytes` whole: written to a new file beside it, then renamed over it,
+/// so that a reader never sees half a file and a link in its place is replaced, not written
+/// through. Unless the user named the path (`explicit`), a path that is or passes through a
+/// symbolic link is refused: a link shipped in a repository must not redirect the write.
+fn write_replacing(path: &Path, bytes: &[u8], explicit: bool) -> miette::Result<()> {
+    let shown = || visible(&path.display().to_string()).into_owned();
+    let mut target = path.to_path_buf();
+    let mut prefix = PathBuf::new();
+    for part in path.components() {
+        prefix.push(part);
+        if std::fs::symlink_metadata(&prefix).is_ok_and(|m| m.file_type().is_symlink()) {
+            if !explicit {
+                return Err(miette::miette!(
+                    help = "remove the link, or name the file with `--output` to write through it",
+                    "{} is or passes through a symbolic link ({}): not written",
+                    shown(),
+                    visible(&prefix.display().to_string())
+                ));
+            }
+            target = path
+                .canonicalize()
+                .or_else(|_| {
+                    path.parent()
+                        .unwrap_or(Path::new("."))
+                        .canonicalize()
+                        .map(|d| d.join(path.file_name().unwrap_or_default()))
+                })
+                .into_diagnostic()?;
+            break;
+        }
+    }
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&temp, &target));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(miette::miette!("cannot write {}: {e}", shown()));
+    }
+    Ok(())
+}
+
 /// `aims-lint baseline`.
 pub fn baseline(args: &BaselineArgs) -> miette::Result<ExitStatus> {
     let project = Project::load(&args.paths, &args.common)?;
@@ -456,15 +506,19 @@ pub fn baseline(args: &BaselineArgs) -> miette::Result<ExitStatus> {
     let baseline = Baseline::of(&outcome.findings);
     let mut text = serde_json::to_string_pretty(&baseline).into_diagnostic()?;
     text.push('\n');
-    std::fs::write(&args.output, text)
-        .map_err(|e| miette::miette!("cannot write {}: {e}", args.output.display()))?;
+    let explicit = args.output.is_some();
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("aims-lint-baseline.json"));
+    write_replacing(&output, text.as_bytes(), explicit)?;
     emit(|out| {
         writeln!(
             out,
             "wrote {} findings to {}; `aims-lint check --baseline {}` reports only new ones",
             baseline.findings.len(),
-            args.output.display(),
-            args.output.display()
+            visible(&output.display().to_string()),
+            visible(&output.display().to_string())
         )
     })?;
     Ok(ExitStatus::Success)

@@ -45,8 +45,15 @@ pub enum InitError {
         help("name a directory, or one to create")
     )]
     NotADirectory(PathBuf),
-    /// Writing failed.
-    #[error("cannot write {}", .0.display())]
+    /// A folder on the way is a symbolic link.
+    #[error("{} is a symbolic link: init writes only into real folders", .0.display())]
+    #[diagnostic(
+        code(aims_lint::init::symlink),
+        help("replace the link with a folder, or run init somewhere else")
+    )]
+    Symlink(PathBuf),
+    /// Writing failed; nothing written is left behind.
+    #[error("cannot write {} (nothing was left written)", .0.display())]
     #[diagnostic(code(aims_lint::init::io))]
     Io(PathBuf, #[source] std::io::Error),
 }
@@ -84,19 +91,69 @@ pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
     if !existing.is_empty() {
         return Err(InitError::Exists(existing));
     }
+    // No folder on the way may be a link (a symlinked subfolder would take the files out of
+    // the target).
+    for (rel, _) in &files {
+        let mut at = dir.to_path_buf();
+        for part in Path::new(rel)
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+        {
+            at.push(part);
+            if at
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return Err(InitError::Symlink(at));
+            }
+        }
+    }
+    if dir
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(InitError::Symlink(dir.to_path_buf()));
+    }
+    // All or nothing: what was made is removed again if a write fails.
+    let mut made_dirs: Vec<PathBuf> = Vec::new();
+    let mut made_files: Vec<PathBuf> = Vec::new();
+    let undo = |files: &[PathBuf], dirs: &[PathBuf]| {
+        for f in files.iter().rev() {
+            let _ = fs::remove_file(f);
+        }
+        for d in dirs.iter().rev() {
+            let _ = fs::remove_dir(d);
+        }
+    };
     let mut written = Vec::with_capacity(files.len());
     for (rel, text) in files {
         let path = dir.join(&rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| InitError::Io(parent.to_path_buf(), e))?;
+            let missing: Vec<PathBuf> = parent
+                .ancestors()
+                .take_while(|a| a.symlink_metadata().is_err())
+                .map(Path::to_path_buf)
+                .collect();
+            if let Err(e) = fs::create_dir_all(parent) {
+                undo(&made_files, &made_dirs);
+                return Err(InitError::Io(parent.to_path_buf(), e));
+            }
+            made_dirs.extend(missing.into_iter().rev());
         }
         // `create_new` fails rather than follow a symlink or replace a file made meanwhile.
-        fs::OpenOptions::new()
+        let result = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&path)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
-            .map_err(|e| InitError::Io(path.clone(), e))?;
+            .and_then(|mut f| {
+                made_files.push(path.clone());
+                f.write_all(text.as_bytes())
+            });
+        if let Err(e) = result {
+            undo(&made_files, &made_dirs);
+            return Err(InitError::Io(path, e));
+        }
         written.push(rel);
     }
     Ok(written)

@@ -400,7 +400,11 @@ fn a_custom_rule_cannot_take_a_built_in_id_or_come_from_outside() {
             stderr(&out)
         );
         // Nothing of the outside file is printed.
-        assert!(!stderr(&out).contains("review too rare"), "{}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("review too rare"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 
@@ -466,4 +470,71 @@ fn limits_and_threads_have_ceilings_and_globs_stay_inside() {
         assert_eq!(out.status.code(), Some(2), "{glob}");
         assert!(stderr(&out).contains("can never match"), "{}", stderr(&out));
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn baseline_never_writes_through_a_link_it_did_not_name() {
+    let repo = Repo::new();
+    repo.write("policies/ai-policy.md", "# AI Policy\n");
+    repo.commit();
+    let outside = tempfile::tempdir().unwrap();
+    let rc = outside.path().join("bashrc");
+    std::fs::write(&rc, "echo safe\n").unwrap();
+    std::os::unix::fs::symlink(&rc, repo.path().join("aims-lint-baseline.json")).unwrap();
+    let out = repo.run(&["baseline"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&rc).unwrap(), "echo safe\n");
+    // Named explicitly, a path through a linked folder is the user's choice.
+    std::os::unix::fs::symlink(outside.path(), repo.path().join("out")).unwrap();
+    let out = repo.run(&["baseline", "-o", "out/b.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Named explicitly, the link is the user's choice.
+    let out = repo.run(&["baseline", "-o", "aims-lint-baseline.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(&rc)
+            .unwrap()
+            .contains("\"findings\"")
+    );
+    // No temporary file is left beside it.
+    let left: Vec<_> = std::fs::read_dir(repo.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn init_writes_all_or_nothing_and_never_through_a_link() {
+    let repo = Repo::new();
+    let outside = tempfile::tempdir().unwrap();
+    let folders: Vec<String> = aims_lint::init::files()
+        .into_iter()
+        .filter(|(rel, _)| rel.contains('/'))
+        .map(|(rel, _)| rel.split('/').next().unwrap().to_string())
+        .collect();
+    let first = folders[0].clone();
+    std::fs::create_dir_all(repo.path().join("gov")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.path().join("gov").join(&first)).unwrap();
+    let out = repo.run(&["init", "gov"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+
+    // A failure midway leaves nothing behind.
+    let repo = Repo::new();
+    let last = folders.last().unwrap().clone();
+    assert_ne!(first, last);
+    repo.write(&format!("gov/{last}"), "in the way\n");
+    let out = repo.run(&["init", "gov"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let left: Vec<String> = std::fs::read_dir(repo.path().join("gov"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, vec![last]);
 }
