@@ -68,9 +68,21 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
     /// Every character is one byte: columns are byte offsets.
     ascii: bool,
+    /// For text that is not ASCII: the number of characters before each block of
+    /// [`BLOCK`] bytes, so that a column is found in constant time (counting from the start
+    /// of a long line made positions quadratic: 990 KB on one line with one `é` took minutes).
+    chars_before: Vec<u32>,
     /// The text as diagnostics show it, if it differs (see [`crate::visible::same_length`]):
     /// made when a diagnostic first shows a line of it.
     shown: std::sync::OnceLock<Option<String>>,
+}
+
+/// Bytes per block of [`SourceFile::chars_before`].
+const BLOCK: usize = 64;
+
+/// Characters that start in `bytes` (UTF-8: every byte that is not a continuation byte).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xc0) != 0x80).count()
 }
 
 impl SourceFile {
@@ -91,9 +103,24 @@ impl SourceFile {
             }
             i += 1;
         }
+        let ascii = text.is_ascii();
+        let chars_before = if ascii {
+            Vec::new()
+        } else {
+            let mut n = 0u32;
+            bytes
+                .chunks(BLOCK)
+                .map(|block| {
+                    let before = n;
+                    n += count_chars(block) as u32;
+                    before
+                })
+                .collect()
+        };
         Arc::new(Self {
             name: name.into(),
-            ascii: text.is_ascii(),
+            ascii,
+            chars_before,
             text,
             line_starts,
             shown: std::sync::OnceLock::new(),
@@ -146,9 +173,11 @@ impl SourceFile {
             let col = col0.min(line_text.len());
             (range.start + col, col)
         } else {
-            match line_text.char_indices().nth(col0) {
-                Some((b, _)) => (range.start + b, col0),
-                None => (range.end, line_text.chars().count()),
+            let line_chars = self.chars_at(range.end) - self.chars_at(range.start);
+            if col0 >= line_chars {
+                (range.end, line_chars)
+            } else {
+                (self.byte_of_char(self.chars_at(range.start) + col0), col0)
             }
         };
         Pos {
@@ -173,13 +202,41 @@ impl SourceFile {
         let column = if self.ascii {
             byte - start
         } else {
-            self.text[start..byte].chars().count()
+            self.chars_at(byte) - self.chars_at(start)
         };
         Pos {
             line: idx as u32 + 1,
             column: column as u32 + 1,
             byte,
         }
+    }
+
+    /// Characters before byte `byte` (a character boundary), in constant time.
+    fn chars_at(&self, byte: usize) -> usize {
+        let block = byte / BLOCK;
+        let Some(&before) = self.chars_before.get(block) else {
+            return count_chars(self.text.as_bytes());
+        };
+        before as usize + count_chars(&self.text.as_bytes()[block * BLOCK..byte])
+    }
+
+    /// The byte at which character `n` (counted from the start of the text) starts.
+    fn byte_of_char(&self, n: usize) -> usize {
+        let block = self
+            .chars_before
+            .partition_point(|&c| (c as usize) <= n)
+            .saturating_sub(1);
+        let bytes = self.text.as_bytes();
+        let mut seen = self.chars_before.get(block).map_or(0, |&c| c as usize);
+        for (i, b) in bytes.iter().enumerate().skip(block * BLOCK) {
+            if (b & 0xc0) != 0x80 {
+                if seen == n {
+                    return i;
+                }
+                seen += 1;
+            }
+        }
+        bytes.len()
     }
 
     /// A span covering bytes `start..end`.
@@ -264,6 +321,35 @@ mod tests {
     use std::fmt::Write as _;
 
     use super::*;
+
+    #[test]
+    fn positions_agree_with_counting_from_the_line_start() {
+        // Long lines, blocks that end inside a character, several line breaks.
+        let text: String = (0..4000)
+            .map(|i| match i % 97 {
+                0 => '\n',
+                13 => 'é',
+                29 => '😀',
+                41 => '\r',
+                _ => 'a',
+            })
+            .collect();
+        let src = SourceFile::new("x", text.clone());
+        for (byte, _) in text.char_indices().step_by(7) {
+            let p = src.pos_at_byte(byte);
+            let start = src.line_range(p.line).start;
+            assert_eq!(
+                p.column as usize - 1,
+                text[start..byte].chars().count(),
+                "{byte}"
+            );
+            let back = src.pos_at_line_col(p.line, p.column as usize - 1);
+            assert_eq!(back.byte, byte);
+        }
+        let last = src.line_count() as u32;
+        let end = src.pos_at_line_col(last, 100_000);
+        assert_eq!(end.byte, src.line_range(last).end);
+    }
 
     #[test]
     fn positions_count_characters_and_all_line_breaks() {

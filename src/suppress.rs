@@ -325,6 +325,7 @@ pub fn scan(source: &SourceFile, format: Format) -> Vec<Suppression> {
     } else {
         yaml_comments(source, 1..=source.line_count() as u32, &mut comments);
     }
+    let mut next: Option<Vec<u32>> = None;
     comments
         .into_iter()
         .map(|c| {
@@ -334,7 +335,11 @@ pub fn scan(source: &SourceFile, format: Format) -> Vec<Suppression> {
             } else if c.trailing {
                 Scope::Line(c.span.start.line)
             } else {
-                next_line(source, &layout, c.end_line)
+                let next = next.get_or_insert_with(|| next_content_lines(source, &layout));
+                match next.get(c.end_line as usize).copied().unwrap_or(0) {
+                    0 => Scope::Nothing,
+                    line => Scope::Line(line),
+                }
             };
             Suppression {
                 span: c.span,
@@ -442,16 +447,25 @@ fn markdown_comments(
 
 /// The line a standalone `disable` ending on `end_line` waives: the next that is neither blank
 /// nor a comment.
-fn next_line(source: &SourceFile, layout: &Layout, end_line: u32) -> Scope {
+/// For each line, the first line after it that holds content (not blank, not a comment), or
+/// 0: found in one pass forward and one back, so that a file of many suppression comments
+/// costs linear time (looking ahead from each comment was quadratic).
+fn next_content_lines(source: &SourceFile, layout: &Layout) -> Vec<u32> {
     let text = source.text();
+    let count = source.line_count() as u32;
+    let mut content = vec![false; count as usize + 2];
     let mut in_html_comment = false;
-    for line in end_line + 1..=source.line_count() as u32 {
+    let mut code = layout.code.iter().peekable();
+    for line in 1..=count {
         let t = text[source.line_range(line)].trim();
         if in_html_comment {
             in_html_comment = !t.contains("-->");
             continue;
         }
-        let in_code = layout.code.iter().any(|r| r.contains(&line));
+        while code.peek().is_some_and(|r| *r.end() < line) {
+            code.next();
+        }
+        let in_code = code.peek().is_some_and(|r| r.contains(&line));
         let comment = match layout.format {
             Format::Markdown if !in_code => {
                 if t.starts_with("<!--") {
@@ -468,11 +482,18 @@ fn next_line(source: &SourceFile, layout: &Layout, end_line: u32) -> Scope {
             Format::Yaml => t.starts_with('#'),
             _ => false,
         };
-        if !t.is_empty() && !comment {
-            return Scope::Line(line);
-        }
+        content[line as usize] = !t.is_empty() && !comment;
     }
-    Scope::Nothing
+    let mut next = vec![0; count as usize + 2];
+    for line in (1..=count).rev() {
+        let after = line as usize + 1;
+        next[line as usize] = if content.get(after).copied().unwrap_or(false) {
+            after as u32
+        } else {
+            next.get(after).copied().unwrap_or(0)
+        };
+    }
+    next
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]

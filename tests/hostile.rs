@@ -538,3 +538,40 @@ fn init_writes_all_or_nothing_and_never_through_a_link() {
         .collect();
     assert_eq!(left, vec![last]);
 }
+
+#[test]
+fn positions_and_suppressions_stay_linear_on_hostile_shapes() {
+    // One non-ASCII character at the start of a long line with many nodes on it (columns were
+    // counted from the line start for every node: 39 s for 930 KB), and thousands of
+    // suppression comments in a row (each looked ahead over all the others).
+    let repo = Repo::new();
+    let mut flow = String::from("aims-kind: risk-register\nrisks: [");
+    for i in 0..6000 {
+        let _ = write!(
+            flow,
+            "{{id: R{i}, t: {}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx}}, ",
+            if i == 0 { "é" } else { "" }
+        );
+    }
+    flow.push_str("]\n");
+    let mut comments = String::from("aims-kind: risk-register\n");
+    for _ in 0..6000 {
+        comments.push_str("# aims-lint: disable A.7.4 reason=\"x\"\n");
+    }
+    comments.push_str("risks: []\n");
+    repo.write("risk/flow.yaml", &flow)
+        .write("risk/comments.yaml", &comments);
+    repo.commit();
+    let started = std::time::Instant::now();
+    let out = repo.run(&["check", "--no-blame", "--format", "concise"]);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Generous for a debug build on a slow machine; the quadratic versions took minutes here.
+    assert!(took.as_secs() < 30, "took {took:?}");
+    let text = stdout(&out);
+    assert!(
+        text.contains("risk/flow.yaml:2:"),
+        "{}",
+        &text[..text.len().min(2000)]
+    );
+}
