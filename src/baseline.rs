@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
 
+/// The largest baseline read, in bytes.
+const MAX_BASELINE: u64 = 64 << 20;
+
 /// The baseline file.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,9 +61,31 @@ impl Baseline {
     /// # Errors
     /// The file cannot be read, is not a baseline, or has another version.
     pub fn read(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
-        let b: Self = serde_json::from_str(&text).map_err(|e| {
+        use std::io::Read as _;
+        let fail = |why: String| format!("cannot read the baseline {}: {why}", path.display());
+        // A regular file of bounded size: a link to /dev/zero must not exhaust memory.
+        let meta = std::fs::symlink_metadata(path).map_err(|e| fail(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(fail(
+                "it is not a regular file (a symbolic link, a device or a folder)".to_string(),
+            ));
+        }
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_BASELINE + 1).read_to_string(&mut text))
+            .map_err(|e| fail(e.to_string()))?;
+        if text.len() as u64 > MAX_BASELINE {
+            return Err(fail(format!("it is larger than {MAX_BASELINE} bytes")));
+        }
+        Self::parse(&text, path)
+    }
+
+    /// Read a baseline from its text (`path` is what errors name).
+    ///
+    /// # Errors
+    /// Not a baseline, or one of another version.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, String> {
+        let b: Self = serde_json::from_str(text).map_err(|e| {
             format!(
                 "{} is not an aims-lint baseline: {e} (write one with `aims-lint baseline`)",
                 path.display()
@@ -74,6 +99,31 @@ impl Baseline {
             ));
         }
         Ok(b)
+    }
+
+    /// The entries both baselines have (as many times as both have them).
+    #[must_use]
+    pub fn common_with(&self, other: &Self) -> Self {
+        let mut theirs: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in &other.findings {
+            *theirs.entry(e.fingerprint.as_str()).or_default() += 1;
+        }
+        let findings = self
+            .findings
+            .iter()
+            .filter(|e| match theirs.get_mut(e.fingerprint.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            })
+            .cloned()
+            .collect();
+        Self {
+            version: self.version,
+            findings,
+        }
     }
 
     /// Drop the findings the baseline records (each entry matches one finding), and return how

@@ -23,7 +23,7 @@ use crate::suppress::{self, Suppression};
 pub static CONFIG_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
     RuleInfo::builtin(
         "config-changed",
-        Severity::Warning,
+        Severity::Error,
         "aims-lint.toml changed: this change alters what the gate checks",
         "review the configuration change with the owners of the AI management system; it is reported in `--changed-since` mode whatever the configuration says",
     )
@@ -33,7 +33,7 @@ pub static CONFIG_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
 pub static CUSTOM_RULE_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
     RuleInfo::builtin(
         "custom-rule-changed",
-        Severity::Warning,
+        Severity::Error,
         "a custom rule changed: this change alters what the gate checks",
         "review the rule change with the owners of the AI management system; it is reported in `--changed-since` mode whatever the configuration says",
     )
@@ -43,17 +43,34 @@ pub static CUSTOM_RULE_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
 pub static SUPPRESSION_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
     RuleInfo::builtin(
         "suppression-changed",
-        Severity::Warning,
+        Severity::Error,
         "a suppression was added or changed: this change waives a finding",
         "check that the reason holds and that the expiry is reasonable; it is reported in `--changed-since` mode whatever the configuration says",
     )
 });
 
+/// The committed baseline changed.
+pub static BASELINE_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
+    RuleInfo::builtin(
+        "baseline-changed",
+        Severity::Error,
+        "the baseline changed: this change waives findings",
+        "regenerate the baseline on the main branch, not in a pull request; entries the merge base does not have waive nothing",
+    )
+});
+
 /// The checks of `--changed-since`, for listings and SARIF. The configuration cannot ignore or
-/// downgrade them: a change could otherwise hide itself.
+/// downgrade them: a change could otherwise hide itself. They are errors, so that a pull
+/// request that weakens its own gate fails it; `--allow-gate-changes` (which the workflow sets,
+/// not the pull request) makes them warnings.
 #[must_use]
-pub fn rules() -> [&'static Arc<RuleInfo>; 3] {
-    [&CONFIG_CHANGED, &CUSTOM_RULE_CHANGED, &SUPPRESSION_CHANGED]
+pub fn rules() -> [&'static Arc<RuleInfo>; 4] {
+    [
+        &CONFIG_CHANGED,
+        &CUSTOM_RULE_CHANGED,
+        &SUPPRESSION_CHANGED,
+        &BASELINE_CHANGED,
+    ]
 }
 
 /// What `--changed-since` compared against.
@@ -162,9 +179,64 @@ impl Changes {
     /// The bytes of `rel` in the work tree and at the merge base, when they differ (a file
     /// that was not there has changed).
     fn versions(&self, rel: &str) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
-        let now = std::fs::read(self.root.join(rel)).ok()?;
         let base = self.base_bytes(rel);
+        // A file that cannot be read back by its reported name (one whose name is not UTF-8)
+        // cannot be compared: it counts as changed, so that its findings are kept.
+        let Ok(now) = std::fs::read(self.root.join(rel)) else {
+            return Some((Vec::new(), base));
+        };
         (base.as_ref() != Some(&now)).then_some((now, base))
+    }
+
+    /// The bytes of `file` at the merge base, if it was a file there.
+    #[must_use]
+    pub fn at_base(&self, file: &Path) -> Option<Vec<u8>> {
+        self.base_bytes(&self.rel(file)?)
+    }
+
+    /// `file` relative to the root, `/`-separated.
+    fn rel(&self, file: &Path) -> Option<String> {
+        let root = absolute(&self.root);
+        Some(
+            absolute(file)
+                .strip_prefix(&root)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/"),
+        )
+    }
+
+    /// `baseline-changed` for the baseline `file` if it differs from the merge base.
+    #[must_use]
+    pub fn baseline_finding(&self, file: &Path) -> Option<Finding> {
+        self.changed_file_finding(file, &BASELINE_CHANGED)
+    }
+
+    /// `config-changed` when the repository had `aims-lint.toml` at the merge base and the run
+    /// does not use it (deleted, moved, or another `--config`): at the configuration used, or
+    /// at the place it was.
+    #[must_use]
+    pub fn config_gone_finding(&self, used: Option<&Path>) -> Option<Finding> {
+        let name = crate::config::FILE_NAME;
+        self.base_bytes(name)?;
+        let root_file = self.root.join(name);
+        if used.is_some_and(|u| absolute(u) == absolute(&root_file)) {
+            return None;
+        }
+        let source = SourceFile::new(name.to_string(), String::new());
+        let span = source.line_span(1);
+        let detail = match used {
+            Some(u) => format!(
+                "the merge base {} has `{name}`, but this run uses {}",
+                self.describe(),
+                self.rel(u).unwrap_or_else(|| u.display().to_string())
+            ),
+            None => format!(
+                "`{name}` was deleted or moved since {}: its rules, thresholds and selection no longer apply",
+                self.describe()
+            ),
+        };
+        Some(Finding::new(&CONFIG_CHANGED, &source, span).with_detail(detail))
     }
 
     /// Whether `rel` differs from the merge base; remembered, as many findings share a file.
@@ -195,27 +267,68 @@ impl Changes {
     #[must_use]
     pub fn rule_findings(&self, dirs: &[std::path::PathBuf]) -> Vec<Finding> {
         let mut files = BTreeSet::new();
+        let mut out = Vec::new();
         for dir in dirs {
-            let walk = ignore::WalkBuilder::new(dir).hidden(false).build();
+            // Every entry, whatever an ignore file says: an ignore file must not hide an edit.
+            let walk = ignore::WalkBuilder::new(dir)
+                .standard_filters(false)
+                .build();
             for entry in walk.filter_map(Result::ok) {
-                if entry.file_type().is_some_and(|t| t.is_file()) {
+                if entry.file_type().is_some_and(|t| !t.is_dir()) {
                     files.insert(entry.into_path());
                 }
             }
+            // What the merge base had there and the work tree has not: deleted rules.
+            if let Some(rel) = self.rel(dir) {
+                for gone in self.base_files_under(&rel) {
+                    if std::fs::symlink_metadata(self.root.join(&gone)).is_err() {
+                        let source = SourceFile::new(gone.clone(), String::new());
+                        let span = source.line_span(1);
+                        out.push(
+                            Finding::new(&CUSTOM_RULE_CHANGED, &source, span)
+                                .with_detail(format!("deleted since {}", self.describe())),
+                        );
+                    }
+                }
+            }
         }
-        files
-            .iter()
-            .filter_map(|f| self.changed_file_finding(f, &CUSTOM_RULE_CHANGED))
-            .collect()
+        out.extend(
+            files
+                .iter()
+                .filter_map(|f| self.changed_file_finding(f, &CUSTOM_RULE_CHANGED)),
+        );
+        out
+    }
+
+    /// The paths of the files under folder `rel` in the merge base's tree.
+    fn base_files_under(&self, rel: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let Ok(tree) = self.repo.find_tree(self.tree) else {
+            return out;
+        };
+        let Ok(Some(entry)) = tree.lookup_entry_by_path(rel) else {
+            return out;
+        };
+        let mut stack = vec![(rel.trim_end_matches('/').to_string(), entry.object_id())];
+        while let Some((path, id)) = stack.pop() {
+            let Ok(tree) = self.repo.find_tree(id) else {
+                continue;
+            };
+            for e in tree.iter().filter_map(Result::ok) {
+                let child = format!("{path}/{}", e.filename());
+                if e.mode().is_tree() {
+                    stack.push((child, e.object_id()));
+                } else {
+                    out.push(child);
+                }
+            }
+        }
+        out.sort();
+        out
     }
 
     fn changed_file_finding(&self, file: &Path, rule: &Arc<RuleInfo>) -> Option<Finding> {
-        let root = absolute(&self.root);
-        let rel = absolute(file)
-            .strip_prefix(&root)
-            .ok()?
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = self.rel(file)?;
         let (now, old) = self.versions(&rel)?;
         let old = old.map(|b| String::from_utf8_lossy(&b).into_owned());
         let source = SourceFile::new(rel, String::from_utf8_lossy(&now).into_owned());
@@ -246,17 +359,25 @@ impl Changes {
                 continue;
             };
             let format = Format::from_path(source.name()).unwrap_or(Format::Yaml);
-            let old: BTreeSet<String> = base
-                .map(|b| {
-                    let text = String::from_utf8_lossy(&b).into_owned();
-                    let old = SourceFile::new(source.name(), text);
-                    suppress::scan(&old, format)
-                        .into_iter()
-                        .map(|s| s.text)
-                        .collect()
-                })
-                .unwrap_or_default();
-            for s in suppressions.iter().filter(|s| !old.contains(&s.text)) {
+            // As a multiset: a comment copied word for word to a second place is new there.
+            let mut old: HashMap<String, usize> = HashMap::new();
+            if let Some(b) = base {
+                let text = String::from_utf8_lossy(&b).into_owned();
+                let old_source = SourceFile::new(source.name(), text);
+                for s in suppress::scan(&old_source, format) {
+                    *old.entry(s.text).or_default() += 1;
+                }
+            }
+            let mut ordered: Vec<&Arc<Suppression>> = suppressions.iter().collect();
+            ordered.sort_by_key(|s| s.span.start.byte);
+            let new = ordered.into_iter().filter(|s| match old.get_mut(&s.text) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            });
+            for s in new {
                 out.push(
                     Finding::new(&SUPPRESSION_CHANGED, source, s.span).with_detail(format!(
                         "not at {}: waives {}{}",

@@ -87,8 +87,14 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
     pub ignore: Vec<String>,
     /// Report only findings that this baseline file (from `aims-lint baseline`) does not record.
+    /// With `--changed-since`, only entries the merge base's baseline has waive anything.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// With `--changed-since`: report changes to the gate (configuration, custom rules,
+    /// suppressions, baseline) as warnings instead of errors. For the workflow to set (e.g. on
+    /// pull requests from the owners of the gate), never the pull request.
+    #[arg(long)]
+    pub allow_gate_changes: bool,
     /// Report only findings in files changed since the merge base of HEAD and REF (committed
     /// or not), and report changes to aims-lint.toml, custom rules and suppression comments.
     /// Every document is still checked. Needs the history down to the merge base.

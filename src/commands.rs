@@ -17,6 +17,7 @@ use crate::config::{self, Settings};
 use crate::controls;
 use crate::discover::{self, absolute};
 use crate::explain;
+use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::init;
 use crate::kinds;
@@ -182,32 +183,55 @@ fn github_link_base() -> Option<String> {
     ))
 }
 
-/// Keep the findings of changed files, and report changes to the gate: the configuration,
-/// custom rules and suppression comments. These are added after the configuration was applied,
-/// so that a change cannot hide itself.
-fn narrow_to_changes(project: &Project, changes: &Changes, outcome: &mut Outcome) {
+/// Keep the findings of changed files, apply the baseline as the merge base had it, and report
+/// changes to the gate: the configuration, custom rules, suppression comments and the
+/// baseline. These are added after the configuration and the baseline were applied, so that a
+/// change cannot hide itself.
+fn narrow_to_changes(
+    project: &Project,
+    changes: &Changes,
+    outcome: &mut Outcome,
+    baseline: Option<(&Path, &Baseline)>,
+    allow_gate_changes: bool,
+) -> miette::Result<()> {
     let mut since = changes.since();
     since.unchanged = changes.retain_changed(&mut outcome.findings);
     outcome
         .suppressed
         .retain(|s| changes.is_changed(s.finding.path()));
     let settings = &project.settings;
-    outcome.findings.extend(
+    let mut gate: Vec<Finding> = Vec::new();
+    if let Some((file, current)) = baseline {
+        // Entries the merge base's baseline does not have waive nothing: a pull request
+        // cannot regenerate the baseline to waive its own findings.
+        let at_base = match changes.at_base(file) {
+            Some(bytes) => Baseline::parse(&String::from_utf8_lossy(&bytes), file)
+                .map_err(|e| miette::miette!("{e} (the baseline at the merge base)"))?,
+            None => Baseline::default(),
+        };
+        outcome.baselined = current.common_with(&at_base).filter(&mut outcome.findings);
+        gate.extend(changes.baseline_finding(file));
+    }
+    gate.extend(
         settings
             .file
             .as_deref()
             .and_then(|f| changes.config_finding(f)),
     );
-    outcome
-        .findings
-        .extend(changes.rule_findings(&settings.rule_paths));
-    outcome
-        .findings
-        .extend(changes.suppression_findings(&outcome.suppressions));
+    gate.extend(changes.config_gone_finding(settings.file.as_deref()));
+    gate.extend(changes.rule_findings(&settings.rule_paths));
+    gate.extend(changes.suppression_findings(&outcome.suppressions));
+    if allow_gate_changes {
+        for f in &mut gate {
+            f.severity = Severity::Warning;
+        }
+    }
+    outcome.findings.extend(gate);
     outcome
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.changed = Some(since);
+    Ok(())
 }
 
 /// `aims-lint check`.
@@ -220,12 +244,23 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
         .map(|r| Changes::open(&project.root, r))
         .transpose()
         .map_err(|e| miette::miette!("{e}"))?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(|file| Baseline::read(file).map(|b| (file, b)))
+        .transpose()
+        .map_err(|e| miette::miette!("{e}"))?;
     let mut outcome = project.lint(&args.paths, args.common.threads)?;
     if let Some(changes) = &changes {
-        narrow_to_changes(&project, changes, &mut outcome);
-    }
-    if let Some(file) = &args.baseline {
-        let baseline = Baseline::read(file).map_err(|e| miette::miette!("{e}"))?;
+        let baseline = baseline.as_ref().map(|(f, b)| (*f, b));
+        narrow_to_changes(
+            &project,
+            changes,
+            &mut outcome,
+            baseline,
+            args.allow_gate_changes,
+        )?;
+    } else if let Some((_, baseline)) = &baseline {
         outcome.baselined = baseline.filter(&mut outcome.findings);
     }
     if !args.no_blame

@@ -270,6 +270,18 @@ fn validate(
         if until.as_str() < cx.today {
             return Err((&EXPIRED, format!("expired on {until}")));
         }
+        // A waiver is reviewed at least once a year: `until=9999-12-31` is a waiver for good.
+        if let Some(year) = cx.today.get(..4).and_then(|y| y.parse::<u32>().ok()) {
+            let limit = format!("{}{}", year + 1, cx.today.get(4..).unwrap_or_default());
+            if until.as_str() > limit.as_str() {
+                return Err((
+                    &INVALID,
+                    format!(
+                        "`until={until}` is more than a year ahead (at most {limit}): a waiver is reviewed at least once a year"
+                    ),
+                ));
+            }
+        }
     }
     if s.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
         return Err((&MISSING_REASON, "no `reason=\"…\"`".to_string()));

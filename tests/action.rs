@@ -281,11 +281,22 @@ fn changed_since_narrows_the_review_to_the_pull_requests_files_but_not_the_sarif
     // The new card's findings and the configuration change; not the old card's errors.
     assert!(stdout.contains("model-cards/new.md:"), "{stdout}");
     assert!(!stdout.contains("model-cards/router.md"), "{stdout}");
+    // Weakening the gate fails it by default...
     assert!(
-        stdout.contains("::warning file=aims-lint.toml,line=1,"),
+        stdout.contains("::error file=aims-lint.toml,line=1,"),
         "{stdout}"
     );
-    assert!(stdout.contains("aims-lint.toml:1:1: warning[config-changed]"));
+    assert!(stdout.contains("aims-lint.toml:1:1: error[config-changed]"));
+    // ... and is a warning where the workflow allows it.
+    let allowed = run_check_step(
+        &repo,
+        &[("changed-since", "auto"), ("allow-gate-changes", "true")],
+    );
+    let allowed_out = String::from_utf8_lossy(&allowed.output.stdout);
+    assert!(
+        allowed_out.contains("aims-lint.toml:1:1: warning[config-changed]"),
+        "{allowed_out}"
+    );
     assert!(
         run.summary
             .contains("in files not changed since `origin/main` (merge base"),

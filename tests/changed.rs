@@ -190,7 +190,31 @@ fn changes_to_the_gate_are_reported_and_cannot_be_ignored() {
         .filter(|f| f["rule"].as_str().unwrap().ends_with("-changed"))
         .map(|f| f["severity"].as_str().unwrap())
         .collect();
+    // Weakening the gate fails it, unless the workflow allows it.
+    assert_eq!(severities, ["error"; 3]);
+    let (allowed, code) = check_json(
+        &repo,
+        &[
+            "--changed-since",
+            "main",
+            "--allow-gate-changes",
+            "--fail-on",
+            "error",
+        ],
+    );
+    let severities: Vec<&str> = allowed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().ends_with("-changed"))
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
     assert_eq!(severities, ["warning"; 3]);
+    assert_eq!(
+        code,
+        Some(1),
+        "the card's own finding still fails: {allowed:#}"
+    );
     // The suppression that was already on main is not reported: it did not change.
     assert!(
         !paths_of(&report)

@@ -575,3 +575,172 @@ fn positions_and_suppressions_stay_linear_on_hostile_shapes() {
         &text[..text.len().min(2000)]
     );
 }
+
+/// A repository on `main` with a configuration, a custom rule, a baseline of one finding and a
+/// card with one suppression; the tests branch off to `feature` and change the gate.
+fn gated_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("aims-lint.toml", "[rules]\npaths = [\"org-rules\"]\n")
+        .write("org-rules/policy-reviewed.yaml", custom_rule("policy-reviewed"))
+        .write("policies/ai-policy.md", "# AI Policy\n")
+        .write(
+            "model-cards/waived.md",
+            "---\n# aims-lint: disable-file model-card-missing-license reason=\"LICENSE at the root\"\npipeline_tag: fill-mask\n---\n# Card\n",
+        );
+    let out = repo.run(&["baseline", "-o", "aims-lint-baseline.json", "policies"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    repo.commit();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo
+}
+
+fn rules_of(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_pull_request_cannot_regenerate_the_baseline_to_waive_its_own_findings() {
+    let repo = gated_repo();
+    // New findings in the card, then a baseline that records them.
+    repo.write("model-cards/new.md", FAILING_CARD);
+    repo.commit();
+    let out = repo.run(&["baseline", "-o", "aims-lint-baseline.json"]);
+    assert!(out.status.success());
+    repo.commit();
+    let (report, code) = common::check_json(
+        &repo,
+        &[
+            "--changed-since",
+            "main",
+            "--baseline",
+            "aims-lint-baseline.json",
+        ],
+    );
+    assert_eq!(code, Some(1), "{report:#}");
+    let rules = rules_of(&report);
+    assert!(
+        rules
+            .iter()
+            .any(|(r, p)| r == "baseline-changed" && p == "aims-lint-baseline.json"),
+        "{rules:?}"
+    );
+    assert!(
+        rules.iter().any(|(_, p)| p == "model-cards/new.md"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn deleting_or_replacing_the_configuration_or_a_rule_is_a_gate_change() {
+    // Deleted configuration.
+    let repo = gated_repo();
+    std::fs::remove_file(repo.path().join("aims-lint.toml")).unwrap();
+    repo.commit();
+    let (report, code) = common::check_json(&repo, &["--changed-since", "main"]);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert!(
+        rules_of(&report).contains(&("config-changed".into(), "aims-lint.toml".into())),
+        "{report:#}"
+    );
+
+    // Deleted rule, and an edit hidden by an ignore file.
+    let repo = gated_repo();
+    std::fs::remove_file(repo.path().join("org-rules/policy-reviewed.yaml")).unwrap();
+    repo.write("org-rules/policy-other.yaml", custom_rule("policy-other"))
+        .write("org-rules/.gitignore", "*\n");
+    repo.git(&["add", "-A", "-f"]);
+    repo.git(&["commit", "-q", "-m", "weaken"]);
+    let (report, code) = common::check_json(&repo, &["--changed-since", "main"]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let rules = rules_of(&report);
+    for path in [
+        "org-rules/policy-reviewed.yaml",
+        "org-rules/policy-other.yaml",
+        "org-rules/.gitignore",
+    ] {
+        assert!(
+            rules.contains(&("custom-rule-changed".into(), path.into())),
+            "{path}: {rules:?}"
+        );
+    }
+}
+
+#[test]
+fn a_suppression_copied_to_a_second_place_is_new_there() {
+    let repo = gated_repo();
+    let card = std::fs::read_to_string(repo.path().join("model-cards/waived.md")).unwrap();
+    // The same comment, word for word, a second time.
+    repo.write("model-cards/waived.md", card.replace("pipeline_tag", "# aims-lint: disable-file model-card-missing-license reason=\"LICENSE at the root\"\npipeline_tag"));
+    repo.commit();
+    let (report, code) = common::check_json(&repo, &["--changed-since", "main"]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let changed: Vec<u64> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "suppression-changed")
+        .map(|f| f["span"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(changed.len(), 1, "{report:#}");
+}
+
+#[test]
+fn a_waiver_for_more_than_a_year_waives_nothing() {
+    let repo = Repo::new();
+    repo.write(
+        "model-cards/a.md",
+        "---\n# aims-lint: disable-file A.9.4 reason=\"trust me\" until=9999-12-31\nlicense: mit\n---\n# A\n",
+    );
+    repo.commit();
+    let (report, code) = common::check_json(&repo, &[]);
+    assert_eq!(code, Some(1));
+    let detail = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "suppression-invalid")
+        .unwrap_or_else(|| panic!("{report:#}"))["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("more than a year ahead"), "{detail}");
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "model-card-missing-intended-use")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_whose_name_is_not_utf8_keeps_its_findings_in_changed_since() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let repo = Repo::new();
+    repo.write("policies/ai-policy.md", "# AI Policy\n");
+    repo.commit();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let name = std::ffi::OsStr::from_bytes(b"model-cards/r\xe9sum\xe9.md");
+    std::fs::create_dir_all(repo.path().join("model-cards")).unwrap();
+    std::fs::write(repo.path().join(name), FAILING_CARD).unwrap();
+    repo.commit();
+    let (report, code) = common::check_json(&repo, &["--changed-since", "main"]);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert!(
+        rules_of(&report)
+            .iter()
+            .any(|(_, p)| p.starts_with("model-cards/r")),
+        "{report:#}"
+    );
+}

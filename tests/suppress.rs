@@ -72,10 +72,19 @@ fn detail_of<'a>(report: &'a Value, rule: &str) -> &'a str {
         .unwrap()
 }
 
+/// A date that is neither past nor more than a year ahead, whenever the test runs.
+fn within_a_year() -> String {
+    let year: u32 = aims_lint::suppress::today()[..4].parse().unwrap();
+    format!("{}-01-01", year + 1)
+}
+
 #[test]
 fn a_suppression_with_a_reason_waives_its_finding_and_the_report_keeps_it() {
+    let until = within_a_year();
     let repo = sheet_repo(
-        "# aims-lint: disable dataset-sheet-missing-quality-criteria reason=\"measured in the CRM's data-quality report\" until=2999-12-31\n",
+        &format!(
+            "# aims-lint: disable dataset-sheet-missing-quality-criteria reason=\"measured in the CRM's data-quality report\" until={until}\n"
+        ),
         "# aims-lint: disable A.7.5 reason=\"the export job records it\"",
         "",
         "",
@@ -93,7 +102,7 @@ fn a_suppression_with_a_reason_waives_its_finding_and_the_report_keeps_it() {
     );
     let first = &report["suppressed"][0]["suppression"];
     assert_eq!(first["reason"], "measured in the CRM's data-quality report");
-    assert_eq!(first["until"], "2999-12-31");
+    assert_eq!(first["until"], until.as_str());
     assert_eq!(first["span"]["start"]["line"], 1);
     let second = &report["suppressed"][1]["suppression"];
     assert_eq!(second["until"], Value::Null);
@@ -132,7 +141,10 @@ fn a_suppression_with_a_reason_waives_its_finding_and_the_report_keeps_it() {
 #[test]
 fn suppressions_that_cannot_be_accepted_waive_nothing_and_are_findings() {
     let repo = sheet_repo(
-        "# aims-lint: disable dataset-sheet-missing-quality-criteria until=2999-12-31\n",
+        &format!(
+            "# aims-lint: disable dataset-sheet-missing-quality-criteria until={}\n",
+            within_a_year()
+        ),
         "# aims-lint: disable A.7.5 reason=\"was true once\" until=2001-02-03",
         "\n# aims-lint: disable dataset-sheet-missng-provenance reason=\"typo\"\n# aims-lint: disable A.7.* reason=\"a pattern\"\n# aims-lint: disable dataset-sheet-missing-provenance reason=\"wrong line\"\nextra: 1\n",
         "",
