@@ -59,17 +59,28 @@ pub static BASELINE_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
     )
 });
 
+/// An AIMS document of the merge base is gone from the work tree.
+pub static DOCUMENT_REMOVED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
+    RuleInfo::builtin(
+        "document-removed",
+        Severity::Error,
+        "an AIMS document of the merge base is gone: its evidence is no longer checked",
+        "if the document was retired on purpose, say so in the pull request and have the owners of the AI management system accept it; if it moved, keep it where its kind's path convention (or `aims-kind`) finds it",
+    )
+});
+
 /// The checks of `--changed-since`, for listings and SARIF. The configuration cannot ignore or
 /// downgrade them: a change could otherwise hide itself. They are errors, so that a pull
 /// request that weakens its own gate fails it; `--allow-gate-changes` (which the workflow sets,
 /// not the pull request) makes them warnings.
 #[must_use]
-pub fn rules() -> [&'static Arc<RuleInfo>; 4] {
+pub fn rules() -> [&'static Arc<RuleInfo>; 5] {
     [
         &CONFIG_CHANGED,
         &CUSTOM_RULE_CHANGED,
         &SUPPRESSION_CHANGED,
         &BASELINE_CHANGED,
+        &DOCUMENT_REMOVED,
     ]
 }
 
@@ -300,22 +311,78 @@ impl Changes {
         out
     }
 
-    /// The paths of the files under folder `rel` in the merge base's tree.
+    /// `document-removed` for each file of the merge base that was an AIMS document (by its
+    /// path, or by an `aims-kind` declaration) and is not in the work tree: deleted, or moved
+    /// where nothing finds it.
+    #[must_use]
+    pub fn removed_documents(&self, settings: &crate::config::Settings) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let base_dir = absolute(&settings.base);
+        for path in self.base_files_under("") {
+            if Format::from_path(&path).is_none()
+                || std::fs::symlink_metadata(self.root.join(&path)).is_ok()
+            {
+                continue;
+            }
+            let rel_to_base = absolute(&self.root.join(&path))
+                .strip_prefix(&base_dir)
+                .ok()
+                .map(|r| r.to_string_lossy().replace('\\', "/"));
+            let by_path =
+                crate::kinds::by_path(settings, rel_to_base.as_deref(), &path).map(|(k, _)| k);
+            let declared = || {
+                self.base_bytes(&path).is_some_and(|b| {
+                    String::from_utf8_lossy(&b)
+                        .lines()
+                        .any(|l| l.trim_start().starts_with(crate::kinds::DECLARATION_KEY))
+                })
+            };
+            let Some(kind) = by_path.or_else(|| declared().then(|| "declared".to_string())) else {
+                continue;
+            };
+            let source = SourceFile::new(path.clone(), String::new());
+            let span = source.line_span(1);
+            let what = if kind == "declared" {
+                "an AIMS document (by its `aims-kind`)".to_string()
+            } else {
+                format!("a `{kind}`")
+            };
+            out.push(
+                Finding::new(&DOCUMENT_REMOVED, &source, span).with_detail(format!(
+                    "{what} at {}, deleted or moved since",
+                    self.describe()
+                )),
+            );
+        }
+        out
+    }
+
+    /// The paths of the files under folder `rel` (`""`: the whole tree) in the merge base's
+    /// tree.
     fn base_files_under(&self, rel: &str) -> Vec<String> {
         let mut out = Vec::new();
         let Ok(tree) = self.repo.find_tree(self.tree) else {
             return out;
         };
-        let Ok(Some(entry)) = tree.lookup_entry_by_path(rel) else {
-            return out;
+        let start = if rel.is_empty() {
+            self.tree
+        } else {
+            let Ok(Some(entry)) = tree.lookup_entry_by_path(rel) else {
+                return out;
+            };
+            entry.object_id()
         };
-        let mut stack = vec![(rel.trim_end_matches('/').to_string(), entry.object_id())];
+        let mut stack = vec![(rel.trim_end_matches('/').to_string(), start)];
         while let Some((path, id)) = stack.pop() {
             let Ok(tree) = self.repo.find_tree(id) else {
                 continue;
             };
             for e in tree.iter().filter_map(Result::ok) {
-                let child = format!("{path}/{}", e.filename());
+                let child = if path.is_empty() {
+                    e.filename().to_string()
+                } else {
+                    format!("{path}/{}", e.filename())
+                };
                 if e.mode().is_tree() {
                     stack.push((child, e.object_id()));
                 } else {

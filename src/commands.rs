@@ -27,6 +27,49 @@ use crate::report::{self, Options};
 use crate::rules::{Registry, checks_without_control, suggest_rule};
 use crate::visible::visible;
 
+/// The configuration that every path comes under: the nearest aims-lint.toml above the first,
+/// and the same for all the others. With many files (as pre-commit passes them), a decoy
+/// aims-lint.toml in a folder that sorts first must not decide for all of them.
+fn configuration_of(
+    paths: &[PathBuf],
+    first: &Path,
+    start_dir: &Path,
+    root: &Path,
+) -> miette::Result<Option<PathBuf>> {
+    let file = config::find(start_dir, root);
+    // Every path must come under the same configuration: with many files (as
+    // pre-commit passes them), a decoy aims-lint.toml in a folder that sorts first
+    // must not decide for all of them.
+    for other in paths.iter().skip(1) {
+        let other_abs = absolute(other);
+        let dir = if other_abs.is_dir() {
+            other_abs
+        } else {
+            other_abs
+                .parent()
+                .map_or_else(|| root.to_path_buf(), std::path::Path::to_path_buf)
+        };
+        let theirs = config::find(&dir, root);
+        if theirs != file {
+            let name = |f: &Option<PathBuf>| {
+                f.as_ref().map_or_else(
+                    || "no configuration".to_string(),
+                    |f| visible(&discover::display(f, root)).into_owned(),
+                )
+            };
+            return Err(miette::miette!(
+                help = "run aims-lint once per configuration, or name one with `--config`",
+                "{} comes under {}, but {} comes under {}",
+                visible(&discover::display(first, root)),
+                name(&file),
+                visible(&discover::display(other, root)),
+                name(&theirs)
+            ));
+        }
+    }
+    Ok(file)
+}
+
 /// What every command needs: the root, the settings and the rules.
 struct Project {
     root: PathBuf,
@@ -52,7 +95,7 @@ impl Project {
         };
         let file = match &common.config {
             Some(f) => Some(f.clone()),
-            None => config::find(&start_dir, &root),
+            None => configuration_of(paths, &first, &start_dir, &root)?,
         };
         let settings = match file {
             Some(f) => config::load(&f).map_err(|e| miette::Report::new(*e))?,
@@ -221,6 +264,7 @@ fn narrow_to_changes(
     gate.extend(changes.config_gone_finding(settings.file.as_deref()));
     gate.extend(changes.rule_findings(&settings.rule_paths));
     gate.extend(changes.suppression_findings(&outcome.suppressions));
+    gate.extend(changes.removed_documents(settings));
     if allow_gate_changes {
         for f in &mut gate {
             f.severity = Severity::Warning;

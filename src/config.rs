@@ -485,6 +485,17 @@ fn load_policy(
             .map(|entry| selector(path, text, entry.get_ref(), entry.span(), &mut ids))
             .collect()
     };
+    if rules.select.as_ref().is_some_and(Vec::is_empty) {
+        // `select = []` would switch every rule off.
+        let at = text.find("select").unwrap_or(0);
+        return Err(ConfigError::at(
+            path,
+            text,
+            at..at + "select".len(),
+            "`select = []` selects no rule: every document would pass".to_string(),
+            Some("remove `select` to run every rule, or name the rules or controls to run (`select = [\"A.6.*\"]`)".to_string()),
+        ));
+    }
     policy.select = rules.select.as_deref().map(&mut selectors).transpose()?;
     policy.ignore = selectors(&rules.ignore)?;
     let severities = |map: &BTreeMap<Spanned<String>, Severity>, ids: &mut Vec<_>| {

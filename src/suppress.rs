@@ -253,6 +253,16 @@ fn validate(
                     format!("`{name}` is a pattern; a suppression names rules or single controls"),
                 ));
             }
+            Selector::Rule(id) if crate::parse::syntax_rules().iter().any(|r| r.id == *id) => {
+                // The document could not be read, so none of its rules ran: waiving that
+                // would pass a document nobody checked.
+                return Err((
+                    &INVALID,
+                    format!(
+                        "`{id}` cannot be waived: the document could not be read, so its rules did not run; fix the syntax"
+                    ),
+                ));
+            }
             Selector::Rule(id) if !cx.registry.knows(id) => {
                 return Err((&INVALID, format!("no rule has the id `{id}`")));
             }
@@ -369,13 +379,27 @@ pub fn scan(source: &SourceFile, format: Format) -> Vec<Suppression> {
 /// or after white space, outside quotes.
 fn yaml_comments(source: &SourceFile, lines: RangeInclusive<u32>, out: &mut Vec<Comment>) {
     let text = source.text();
+    // Inside a block scalar (`description: |`), a `#` line is data, not a comment: the
+    // indentation of the line that opened it, while lines are indented deeper (or blank).
+    let mut block: Option<usize> = None;
     for line in lines {
         let range = source.line_range(line);
         let line_text = &text[range.clone()];
+        let indent = line_text.len() - line_text.trim_start_matches(' ').len();
+        if let Some(opened) = block {
+            if line_text.trim().is_empty() || indent > opened {
+                continue;
+            }
+            block = None;
+        }
+        let hash = comment_start(line_text);
+        if opens_block_scalar(&line_text[..hash.unwrap_or(line_text.len())]) {
+            block = Some(indent);
+        }
         if !line_text.contains(MARKER) {
             continue;
         }
-        let Some(hash) = comment_start(line_text) else {
+        let Some(hash) = hash else {
             continue;
         };
         let comment = line_text[hash + 1..].trim();
@@ -388,6 +412,21 @@ fn yaml_comments(source: &SourceFile, lines: RangeInclusive<u32>, out: &mut Vec<
             });
         }
     }
+}
+
+/// Whether `content` (a line without its comment) ends with a block scalar indicator: `key: |`,
+/// `- >-`, `|2+`.
+fn opens_block_scalar(content: &str) -> bool {
+    let t = content.trim_end();
+    let indicator = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+    let Some(before) = indicator
+        .strip_suffix('|')
+        .or_else(|| indicator.strip_suffix('>'))
+    else {
+        return false;
+    };
+    let before = before.trim_end();
+    before.is_empty() || before.ends_with(':') || before.ends_with('-') || before.ends_with("---")
 }
 
 /// The byte offset of the `#` that starts a YAML comment on `line`.

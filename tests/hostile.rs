@@ -744,3 +744,103 @@ fn a_file_whose_name_is_not_utf8_keeps_its_findings_in_changed_since() {
         "{report:#}"
     );
 }
+
+#[test]
+fn a_decoy_configuration_in_one_folder_does_not_decide_for_all_files() {
+    let repo = Repo::new();
+    repo.write("model-cards/router.md", FAILING_CARD)
+        .write("aaa/aims-lint.toml", "[rules]\nignore = [\"A.*\"]\n")
+        .write("aaa/model-cards/x.md", FAILING_CARD);
+    repo.commit();
+    // As pre-commit passes them: sorted, the decoy's folder first.
+    let out = repo.run(&[
+        "check",
+        "--no-blame",
+        "aaa/model-cards/x.md",
+        "model-cards/router.md",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("comes under"), "{}", stderr(&out));
+}
+
+#[test]
+fn select_nothing_is_an_error() {
+    let repo = Repo::new();
+    repo.write("model-cards/router.md", FAILING_CARD)
+        .write("aims-lint.toml", "[rules]\nselect = []\n");
+    let out = repo.run(&["check", "--no-blame"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("selects no rule"), "{}", stderr(&out));
+}
+
+#[test]
+fn evidence_that_vanishes_in_a_pull_request_is_a_finding() {
+    let repo = Repo::new();
+    repo.write("model-cards/router.md", FAILING_CARD)
+        .write("policies/ai-policy.md", "# AI Policy\n")
+        .write("notes/risks.yaml", "aims-kind: risk-register\nrisks: []\n")
+        .write("notes/readme.md", "# Notes\n");
+    repo.commit();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.git(&[
+        "rm",
+        "-q",
+        "policies/ai-policy.md",
+        "notes/risks.yaml",
+        "notes/readme.md",
+    ]);
+    repo.git(&["mv", "model-cards/router.md", "archive.md"]);
+    repo.git(&["commit", "-q", "-m", "tidy"]);
+    let (report, code) = common::check_json(&repo, &["--changed-since", "main"]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let removed: Vec<String> = rules_of(&report)
+        .into_iter()
+        .filter(|(r, _)| r == "document-removed")
+        .map(|(_, p)| p)
+        .collect();
+    assert_eq!(
+        removed,
+        [
+            "model-cards/router.md",
+            "notes/risks.yaml",
+            "policies/ai-policy.md"
+        ],
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_marker_in_a_block_scalar_is_data_and_syntax_errors_cannot_be_waived() {
+    let repo = Repo::new();
+    repo.write(
+        "datasets/crm.yaml",
+        "aims-kind: dataset-sheet\ndescription: |\n  Exports of the CRM.\n  # aims-lint: disable-file A.7.5 reason=\"quoted in a description\"\n\n  More text.\nname: crm\n",
+    )
+    .write(
+        "datasets/broken.yaml",
+        "# aims-lint: disable-file yaml-syntax-error reason=\"it is fine\"\naims-kind: dataset-sheet\nname: [unclosed\n",
+    );
+    repo.commit();
+    let (report, code) = common::check_json(&repo, &[]);
+    assert_eq!(code, Some(1));
+    let rules = rules_of(&report);
+    assert!(
+        rules.contains(&(
+            "dataset-sheet-missing-provenance".into(),
+            "datasets/crm.yaml".into()
+        )),
+        "{rules:?}"
+    );
+    assert!(
+        report["suppressed"].as_array().is_none_or(Vec::is_empty),
+        "{report:#}"
+    );
+    assert!(
+        rules.contains(&("yaml-syntax-error".into(), "datasets/broken.yaml".into())),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&("suppression-invalid".into(), "datasets/broken.yaml".into())),
+        "{rules:?}"
+    );
+}
