@@ -1,0 +1,160 @@
+//! Properties that hold for any input: a result or findings, never a panic; every span inside
+//! its document and at a character boundary; no text output with a raw control character.
+//! Inputs are generated from fragments of real documents and hostile pieces with a fixed seed
+//! (deterministic), as model cards, policies, YAML and JSON sheets, in every output format.
+//! `fuzz/` explores the same properties without bounds.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use std::path::PathBuf;
+
+use aims_lint::config::Settings;
+use aims_lint::discover::Candidate;
+use aims_lint::report::{self, Format, Options};
+use aims_lint::rules::Registry;
+
+/// Pieces that documents are made of, hostile ones included.
+const FRAGMENTS: &[&str] = &[
+    "---\n",
+    "license: mit\n",
+    "aims-kind: risk-register\n",
+    "aims-kind: \"model-card\"\n",
+    "datasets: [a, b]\n",
+    "model-index:\n  - name: x\n    results:\n      - task: {type: t}\n        metrics: [{type: acc, value: 0.9}]\n",
+    "# Title\n",
+    "## Uses\n",
+    "## Out-of-Scope Use\n",
+    "### Training Data\n",
+    "[More Information Needed]\n",
+    "**License:** Apache 2.0\n",
+    "- Contact: ml@example.org\n",
+    "| a | b |\n|---|---|\n| 1 | 0.91 |\n",
+    "<!-- aims-lint: disable-file A.9.4 reason=\"x\" -->\n",
+    "# aims-lint: disable A.7.5 reason=\"y\" until=2001-01-01\n",
+    "description: |\n  # aims-lint: disable-file A.7.5 reason=\"data\"\n",
+    "{\"a\": [1, {\"b\": \"c\"}]}\n",
+    "&anchor [1, 2]\n",
+    "*anchor\n",
+    "key: 'unterminated\n",
+    "[Company Name] TODO {{ name }} <insert owner>\n",
+    "\u{1b}[2J\u{1b}]0;title\u{7}",
+    "\r::error::injected\r\n",
+    "\u{202e}reversed\u{2066}",
+    "\u{85}\u{9b}31m",
+    "é😀\u{a0}",
+    "\t- item\n",
+    "```\ncode # aims-lint: disable-file A.2.2 reason=\"in code\"\n```\n",
+    "\0\u{1}\u{7f}",
+    "\n",
+    "    indented: [x, {y: z}]\n",
+    "owner: \"Policy Owner\"\nversion: \"[Version]\"\n",
+];
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) as usize
+    }
+}
+
+fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
+#[test]
+fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings::defaults(dir.path().to_path_buf());
+    let registry = Registry::load(&settings).unwrap();
+    let mut rng = Lcg(0x5eed);
+    let names = [
+        "model-cards/{i}.md",
+        "policies/ai-policy-{i}.md",
+        "datasets/{i}.yaml",
+        "risk/{i}.json",
+        "suppliers/{i}\n::warning::x.yaml",
+    ];
+    let mut candidates = Vec::new();
+    let mut texts = std::collections::HashMap::new();
+    for i in 0..400 {
+        let rel = names[i % names.len()].replace("{i}", &i.to_string());
+        let mut text = String::new();
+        for _ in 0..(1 + rng.next() % 12) {
+            text.push_str(FRAGMENTS[rng.next() % FRAGMENTS.len()]);
+        }
+        let path = dir.path().join(&rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &text).unwrap();
+        texts.insert(rel.clone(), text);
+        candidates.push(Candidate {
+            rel,
+            path: PathBuf::from(&path),
+            explicit: true,
+        });
+    }
+    let outcome = aims_lint::lint::lint(&candidates, &settings, &registry);
+    assert!(!outcome.findings.is_empty());
+    for f in &outcome.findings {
+        let source = &f.source;
+        let text = source.text();
+        for span in std::iter::once(f.span).chain(f.related.iter().map(|(s, _)| *s)) {
+            assert!(span.start.byte <= span.end.byte, "{f:?}");
+            assert!(span.end.byte <= text.len(), "{f:?}");
+            assert!(text.is_char_boundary(span.start.byte) && text.is_char_boundary(span.end.byte));
+            let p = source.pos_at_byte(span.start.byte);
+            assert_eq!(
+                (p.line, p.column),
+                (span.start.line, span.start.column),
+                "{f:?}"
+            );
+        }
+        // The document is the one on disk (a BOM aside).
+        if let Some(t) = texts.get(f.path()) {
+            assert_eq!(t.trim_start_matches('\u{feff}'), text);
+        }
+    }
+    for format in [
+        Format::Human,
+        Format::Concise,
+        Format::Github,
+        Format::Markdown,
+        Format::Json,
+        Format::Sarif,
+    ] {
+        let mut out = Vec::new();
+        let options = Options {
+            color: false,
+            width: 80,
+            concise_blame: false,
+            link_base: Some("https://github.com/o/r/blob/abc".to_string()),
+        };
+        report::write(&mut out, &outcome, format, &options, &registry).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(raw_controls(&text), Vec::<char>::new(), "{format:?}");
+        for line in text.lines() {
+            if format == Format::Github {
+                assert!(
+                    line.starts_with("::error ")
+                        || line.starts_with("::warning ")
+                        || line.starts_with("::notice "),
+                    "{line}"
+                );
+            } else {
+                assert!(!line.starts_with("::"), "{format:?}: {line}");
+            }
+        }
+        if matches!(format, Format::Json | Format::Sarif) {
+            let _: serde_json::Value = serde_json::from_str(&text).unwrap();
+        }
+    }
+}
