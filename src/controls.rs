@@ -311,18 +311,29 @@ pub fn closest<'a>(
     scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
-/// Edit distance between two short strings.
+/// Edit distance between two short strings. Strings are compared only when both are short
+/// (at most 256 characters) and their lengths differ by at most 16: otherwise the result is
+/// the larger length or the difference, which callers read as "far" (a 70 KB heading compared
+/// with every section name took seconds).
 #[must_use]
 pub fn levenshtein(a: &str, b: &str) -> usize {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la > 256 || lb > 256 {
+        return la.max(lb);
+    }
+    if la.abs_diff(lb) > 16 {
+        return la.abs_diff(lb);
+    }
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
     for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
+        cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
         }
-        prev = cur;
+        std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
 }

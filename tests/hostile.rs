@@ -844,3 +844,31 @@ fn a_marker_in_a_block_scalar_is_data_and_syntax_errors_cannot_be_waived() {
         "{rules:?}"
     );
 }
+
+/// Found by `fuzz/run.sh` (markdown, a timeout): every label and heading was compared with
+/// every section name by edit distance, however long it was.
+#[test]
+fn fuzzed_long_labels_and_headings_are_not_compared_character_by_character() {
+    let repo = Repo::new();
+    let mut policy = String::from("# AI Policy\n\n");
+    for i in 0..3000 {
+        let _ = writeln!(
+            policy,
+            "**{} {i}:** value\n",
+            "Scope of the review ".repeat(12)
+        );
+    }
+    for i in 0..200 {
+        let _ = writeln!(policy, "## {} {i}\n\ntext\n", "Relatd Policie ".repeat(30));
+    }
+    repo.write("policies/ai-policy.md", &policy);
+    repo.commit();
+    let started = std::time::Instant::now();
+    let out = repo.run(&["check", "--no-blame", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "took {:?}",
+        started.elapsed()
+    );
+}
