@@ -22,6 +22,10 @@ seed() { # target, then find(1) name patterns
       done
   done
 }
+# Build once, then run the binaries themselves: a change to the sources while the targets run
+# must not make each of them rebuild (and wait for the others' builds).
+cargo +nightly fuzz build
+bin="target/x86_64-unknown-linux-gnu/release"
 for t in "${targets[@]}"; do
   case "$t" in
     markdown) seed "$t" -name '*.md' ;;
@@ -31,6 +35,7 @@ for t in "${targets[@]}"; do
     *) echo "unknown target $t" >&2; exit 2 ;;
   esac
   echo "== $t: ${seconds}s, $(ls "seeds/$t" | wc -l) seeds"
-  cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- \
+  mkdir -p "artifacts/$t"
+  "$bin/$t" -artifact_prefix="artifacts/$t/" "corpus/$t" "seeds/$t" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=262144 -print_final_stats=1
 done

@@ -152,13 +152,43 @@ impl Project {
         Ok(())
     }
 
+    /// The `[documents]` globs that match none of `candidates`.
+    fn unmatched_globs(&self, candidates: &[discover::Candidate]) -> Vec<String> {
+        let base = &self.settings.base;
+        let rels: Vec<String> = candidates
+            .iter()
+            .map(|c| discover::display(&c.path, base))
+            .collect();
+        let mut out = Vec::new();
+        for (kind, texts, _) in &self.settings.documents {
+            for text in texts {
+                let Ok(glob) = config::compile_glob(text) else {
+                    continue;
+                };
+                let matcher = glob.compile_matcher();
+                if !rels.iter().any(|r| matcher.is_match(r)) {
+                    out.push(format!(
+                        "aims-lint.toml: `[documents]` {kind} = \"{}\" matches no file of the repository: fix the glob (relative to the folder of aims-lint.toml), or remove it",
+                        visible(text)
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     fn lint(&self, paths: &[PathBuf], threads: Option<usize>) -> miette::Result<Outcome> {
         let paths = if paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
             paths.to_vec()
         };
-        let (candidates, skipped, errors) = discover::discover(&paths, &self.root);
+        let (candidates, skipped, mut errors) = discover::discover(&paths, &self.root);
+        // On the whole repository, a `[documents]` glob that matches no file is a typo or a
+        // folder renamed to escape it: it classifies nothing, and says so.
+        if paths.iter().all(|p| absolute(p) == absolute(&self.root)) {
+            errors.extend(self.unmatched_globs(&candidates));
+        }
         let run = || lint::lint(&candidates, &self.settings, &self.registry);
         let mut outcome = match threads {
             Some(n) => rayon::ThreadPoolBuilder::new()

@@ -872,3 +872,20 @@ fn fuzzed_long_labels_and_headings_are_not_compared_character_by_character() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_documents_glob_that_matches_nothing_is_an_error() {
+    let repo = Repo::new();
+    repo.write("model-cards/router.md", FAILING_CARD)
+        .write("vendors/acme.yaml", "name: acme\n")
+        .write(
+            "aims-lint.toml",
+            "[documents]\nsupplier = [\"vendors/*.yaml\", \"vendor/*.yaml\"]\n",
+        );
+    repo.commit();
+    let out = repo.run(&["check", "--no-blame"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("\"vendor/*.yaml\" matches no file"), "{err}");
+    assert!(!err.contains("\"vendors/*.yaml\" matches no file"), "{err}");
+}

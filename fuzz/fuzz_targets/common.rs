@@ -1,7 +1,8 @@
 //! What every target asserts: the input gives a result or findings, never a panic; every
-#![allow(dead_code, reason = "each target uses a part of the helpers")]
 //! span and every pointer lookup stays inside the input; printed text holds no raw control
 //! character.
+
+#![allow(dead_code, reason = "each target uses a part of the helpers")]
 
 use std::sync::{Arc, LazyLock};
 
