@@ -61,22 +61,9 @@ impl Baseline {
     /// # Errors
     /// The file cannot be read, is not a baseline, or has another version.
     pub fn read(path: &Path) -> Result<Self, String> {
-        use std::io::Read as _;
-        let fail = |why: String| format!("cannot read the baseline {}: {why}", path.display());
         // A regular file of bounded size: a link to /dev/zero must not exhaust memory.
-        let meta = std::fs::symlink_metadata(path).map_err(|e| fail(e.to_string()))?;
-        if !meta.is_file() {
-            return Err(fail(
-                "it is not a regular file (a symbolic link, a device or a folder)".to_string(),
-            ));
-        }
-        let mut text = String::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_BASELINE + 1).read_to_string(&mut text))
-            .map_err(|e| fail(e.to_string()))?;
-        if text.len() as u64 > MAX_BASELINE {
-            return Err(fail(format!("it is larger than {MAX_BASELINE} bytes")));
-        }
+        let text = crate::source::read_regular(path, MAX_BASELINE)
+            .map_err(|why| format!("cannot read the baseline {}: {why}", path.display()))?;
         Self::parse(&text, path)
     }
 

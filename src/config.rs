@@ -269,23 +269,8 @@ const MAX_CONFIG_FILE: u64 = 1 << 20;
 /// The text of the configuration: a regular file (not a link, a device or a folder) of at most
 /// [`MAX_CONFIG_FILE`] bytes.
 fn read_config(path: &Path) -> Result<String, Box<ConfigError>> {
-    use std::io::Read as _;
-    let fail = |why: String| ConfigError::plain(format!("cannot read {}: {why}", path.display()));
-    let meta = std::fs::symlink_metadata(path).map_err(|e| fail(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(fail(
-            "it is not a regular file (a symbolic link, a device or a folder); the configuration of a gate must be a file in the repository"
-                .to_string(),
-        ));
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_CONFIG_FILE + 1).read_to_string(&mut text))
-        .map_err(|e| fail(e.to_string()))?;
-    if text.len() as u64 > MAX_CONFIG_FILE {
-        return Err(fail(format!("it is larger than {MAX_CONFIG_FILE} bytes")));
-    }
-    Ok(text)
+    crate::source::read_regular(path, MAX_CONFIG_FILE)
+        .map_err(|why| ConfigError::plain(format!("cannot read {}: {why}", path.display())))
 }
 
 /// Read and check the configuration at `path`.

@@ -339,22 +339,8 @@ fn rule_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, (std::path::PathBuf
 const MAX_RULE_FILE: u64 = 1 << 20;
 
 /// Read a rule file: a regular file (not through a link) of at most [`MAX_RULE_FILE`] bytes.
-fn read_bounded(path: &Path) -> std::io::Result<String> {
-    use std::io::Read as _;
-    let meta = std::fs::symlink_metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)?
-        .take(MAX_RULE_FILE + 1)
-        .read_to_string(&mut text)?;
-    if text.len() as u64 > MAX_RULE_FILE {
-        return Err(std::io::Error::other(format!(
-            "larger than the {MAX_RULE_FILE} bytes a rule file may have"
-        )));
-    }
-    Ok(text)
+fn read_bounded(path: &Path) -> Result<String, String> {
+    crate::source::read_regular(path, MAX_RULE_FILE)
 }
 
 /// Load one rule file (`path` is what errors name).

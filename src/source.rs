@@ -77,6 +77,28 @@ pub struct SourceFile {
     shown: std::sync::OnceLock<Option<String>>,
 }
 
+/// Read the text of `path`, which must be a regular file (not a symbolic link, a device or a
+/// folder) of at most `max` bytes: for the files a pull request could replace by a link to
+/// `/dev/zero` or out of the repository (configuration, rules, baseline).
+///
+/// # Errors
+/// Why it cannot be read, as a clause ("it is not a regular file …").
+pub fn read_regular(path: &std::path::Path, max: u64) -> Result<String, String> {
+    use std::io::Read as _;
+    let meta = std::fs::symlink_metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("it is not a regular file (a symbolic link, a device or a folder)".to_string());
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_string(&mut text))
+        .map_err(|e| e.to_string())?;
+    if text.len() as u64 > max {
+        return Err(format!("it is larger than {max} bytes"));
+    }
+    Ok(text)
+}
+
 /// Bytes per block of [`SourceFile::chars_before`].
 const BLOCK: usize = 64;
 

@@ -8,21 +8,10 @@ mod common;
 
 use std::fmt::Write as _;
 
-use common::{Repo, stderr, stdout};
+use common::{Repo, raw_controls, stderr, stdout};
 
 /// A model card that fails, whose content carries terminal escapes and a direction override.
 const ESCAPING_CARD: &str = "---\nlicense: mit\nlanguage: [en]\n---\n# Ticket router \u{1b}]0;pwned\u{7}\n\n## Uses\n\n\u{1b}[2J[More Information Needed]\r::error::from-content \u{202e}txt.exe\n";
-
-/// Characters that must never reach a terminal or a CI log raw: every control character but
-/// the line break, and the characters that reorder text.
-fn raw_controls(s: &str) -> Vec<char> {
-    s.chars()
-        .filter(|c| {
-            (c.is_control() && *c != '\n')
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
-        .collect()
-}
 
 fn hostile_repo() -> Repo {
     let repo = Repo::new();

@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
+mod common;
+
 use std::path::PathBuf;
 
 use aims_lint::config::Settings;
@@ -60,15 +62,6 @@ impl Lcg {
             .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) as usize
     }
-}
-
-fn raw_controls(s: &str) -> Vec<char> {
-    s.chars()
-        .filter(|c| {
-            (c.is_control() && *c != '\n')
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
-        .collect()
 }
 
 #[test]
@@ -140,7 +133,11 @@ fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
         };
         report::write(&mut out, &outcome, format, &options, &registry).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert_eq!(raw_controls(&text), Vec::<char>::new(), "{format:?}");
+        assert_eq!(
+            common::raw_controls(&text),
+            Vec::<char>::new(),
+            "{format:?}"
+        );
         for line in text.lines() {
             if format == Format::Github {
                 assert!(

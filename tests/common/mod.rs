@@ -132,3 +132,14 @@ pub fn check_json(repo: &Repo, args: &[&str]) -> (serde_json::Value, Option<i32>
         .unwrap_or_else(|_| panic!("no JSON report: {}", stderr(&out)));
     (report, out.status.code())
 }
+
+/// Characters that must never reach a terminal or a CI log raw: every control character but
+/// the line break, and the characters that reorder text.
+pub fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
