@@ -27,6 +27,17 @@ use crate::report::{self, Options};
 use crate::rules::{Registry, checks_without_control, suggest_rule};
 use crate::visible::visible;
 
+/// The folder `path` is (absolute), or the folder it is in; `root` if it has none.
+fn folder_of(path: &Path, root: &Path) -> PathBuf {
+    let abs = absolute(path);
+    if abs.is_dir() {
+        abs
+    } else {
+        abs.parent()
+            .map_or_else(|| root.to_path_buf(), Path::to_path_buf)
+    }
+}
+
 /// The configuration that every path comes under: the nearest aims-lint.toml above the first,
 /// and the same for all the others. With many files (as pre-commit passes them), a decoy
 /// aims-lint.toml in a folder that sorts first must not decide for all of them.
@@ -41,15 +52,7 @@ fn configuration_of(
     // pre-commit passes them), a decoy aims-lint.toml in a folder that sorts first
     // must not decide for all of them.
     for other in paths.iter().skip(1) {
-        let other_abs = absolute(other);
-        let dir = if other_abs.is_dir() {
-            other_abs
-        } else {
-            other_abs
-                .parent()
-                .map_or_else(|| root.to_path_buf(), std::path::Path::to_path_buf)
-        };
-        let theirs = config::find(&dir, root);
+        let theirs = config::find(&folder_of(other, root), root);
         if theirs != file {
             let name = |f: &Option<PathBuf>| {
                 f.as_ref().map_or_else(
@@ -85,14 +88,7 @@ impl Project {
             .first()
             .map_or_else(|| PathBuf::from("."), Clone::clone);
         let root = discover::find_root(&first);
-        let start = absolute(&first);
-        let start_dir = if start.is_dir() {
-            start
-        } else {
-            start
-                .parent()
-                .map_or_else(|| root.clone(), std::path::Path::to_path_buf)
-        };
+        let start_dir = folder_of(&first, &root);
         let file = match &common.config {
             Some(f) => Some(f.clone()),
             None => configuration_of(paths, &first, &start_dir, &root)?,
