@@ -34,7 +34,7 @@ for t in "${targets[@]}"; do
     suppressions) seed "$t" -name '*.md' -o -name '*.yaml' ;;
     *) echo "unknown target $t" >&2; exit 2 ;;
   esac
-  echo "== $t: ${seconds}s, $(ls "seeds/$t" | wc -l) seeds"
+  echo "== $t: ${seconds}s, $(find "seeds/$t" -type f | wc -l) seeds"
   mkdir -p "artifacts/$t"
   "$bin/$t" -artifact_prefix="artifacts/$t/" "corpus/$t" "seeds/$t" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=262144 -print_final_stats=1

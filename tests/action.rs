@@ -903,6 +903,7 @@ fn scripts_pass_shellcheck_and_take_values_only_from_env() {
         ".github/release/package.sh",
         ".ci/run",
         ".ci/fresh-deps",
+        "fuzz/run.sh",
     ]
     .iter()
     .map(|p| crate_dir().join(p))
