@@ -315,8 +315,17 @@ impl Changes {
     /// path, or by an `aims-kind` declaration) and is not in the work tree: deleted, or moved
     /// where nothing finds it.
     #[must_use]
-    pub fn removed_documents(&self, settings: &crate::config::Settings) -> Vec<Finding> {
+    ///
+    /// A document that moved and is still checked (`checked`: the paths of the documents this
+    /// run checked) is not removed: one of them has its file name or its bytes.
+    pub fn removed_documents(
+        &self,
+        settings: &crate::config::Settings,
+        checked: &[&str],
+    ) -> Vec<Finding> {
         let mut out = Vec::new();
+        let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+        let checked_names: BTreeSet<String> = checked.iter().map(|p| file_name(p)).collect();
         let base_dir = absolute(&settings.base);
         for path in self.base_files_under("") {
             if Format::from_path(&path).is_none()
@@ -340,6 +349,15 @@ impl Changes {
             let Some(kind) = by_path.or_else(|| declared().then(|| "declared".to_string())) else {
                 continue;
             };
+            let moved = checked_names.contains(&file_name(&path))
+                || self.base_bytes(&path).is_some_and(|old| {
+                    checked
+                        .iter()
+                        .any(|c| std::fs::read(self.root.join(c)).is_ok_and(|now| now == old))
+                });
+            if moved {
+                continue;
+            }
             let source = SourceFile::new(path.clone(), String::new());
             let span = source.line_span(1);
             let what = if kind == "declared" {

@@ -290,7 +290,8 @@ fn narrow_to_changes(
     gate.extend(changes.config_gone_finding(settings.file.as_deref()));
     gate.extend(changes.rule_findings(&settings.rule_paths));
     gate.extend(changes.suppression_findings(&outcome.suppressions));
-    gate.extend(changes.removed_documents(settings));
+    let checked: Vec<&str> = outcome.documents.iter().map(|d| d.rel.as_str()).collect();
+    gate.extend(changes.removed_documents(settings, &checked));
     if allow_gate_changes {
         for f in &mut gate {
             f.severity = Severity::Warning;

@@ -766,6 +766,10 @@ fn select_nothing_is_an_error() {
 fn evidence_that_vanishes_in_a_pull_request_is_a_finding() {
     let repo = Repo::new();
     repo.write("model-cards/router.md", FAILING_CARD)
+        .write(
+            "model-cards/kept.md",
+            FAILING_CARD.replace("Router", "Kept"),
+        )
         .write("policies/ai-policy.md", "# AI Policy\n")
         .write("notes/risks.yaml", "aims-kind: risk-register\nrisks: []\n")
         .write("notes/readme.md", "# Notes\n");
@@ -779,6 +783,9 @@ fn evidence_that_vanishes_in_a_pull_request_is_a_finding() {
         "notes/readme.md",
     ]);
     repo.git(&["mv", "model-cards/router.md", "archive.md"]);
+    // A document moved to where it is still checked is not gone.
+    std::fs::create_dir_all(repo.path().join("model-cards/team")).unwrap();
+    repo.git(&["mv", "model-cards/kept.md", "model-cards/team/kept.md"]);
     repo.git(&["commit", "-q", "-m", "tidy"]);
     let (report, code) = common::check_json(&repo, &["--changed-since", "main"]);
     assert_eq!(code, Some(1), "{report:#}");
