@@ -69,18 +69,29 @@ pub static DOCUMENT_REMOVED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
     )
 });
 
+/// A document's kind changed in the change.
+pub static KIND_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
+    RuleInfo::builtin(
+        "kind-changed",
+        Severity::Error,
+        "the document's kind changed: it is now checked by other rules",
+        "keep the kind the document had, or have the owners of the AI management system accept the change",
+    )
+});
+
 /// The checks of `--changed-since`, for listings and SARIF. The configuration cannot ignore or
 /// downgrade them: a change could otherwise hide itself. They are errors, so that a pull
 /// request that weakens its own gate fails it; `--allow-gate-changes` (which the workflow sets,
 /// not the pull request) makes them warnings.
 #[must_use]
-pub fn rules() -> [&'static Arc<RuleInfo>; 5] {
+pub fn rules() -> [&'static Arc<RuleInfo>; 6] {
     [
         &CONFIG_CHANGED,
         &CUSTOM_RULE_CHANGED,
         &SUPPRESSION_CHANGED,
         &BASELINE_CHANGED,
         &DOCUMENT_REMOVED,
+        &KIND_CHANGED,
     ]
 }
 
@@ -308,6 +319,47 @@ impl Changes {
                 .iter()
                 .filter_map(|f| self.changed_file_finding(f, &CUSTOM_RULE_CHANGED)),
         );
+        out
+    }
+
+    /// `kind-changed` for each checked document (`(path, kind)`) that changed and whose version
+    /// at the merge base had another kind (an `aims-kind` added, edited or removed).
+    #[must_use]
+    pub fn kind_changes(
+        &self,
+        settings: &crate::config::Settings,
+        checked: &[(&str, &str)],
+    ) -> Vec<Finding> {
+        let base_dir = absolute(&settings.base);
+        let mut out = Vec::new();
+        for (rel, kind) in checked {
+            let Some((_, Some(old))) = self.versions(rel) else {
+                continue;
+            };
+            let Some(format) = Format::from_path(rel) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&old);
+            let source = SourceFile::new(*rel, text.trim_start_matches('\u{feff}').to_string());
+            let (doc, _) = crate::parse::parse(&source, format, settings.limits);
+            let rel_to_base = absolute(&self.root.join(rel))
+                .strip_prefix(&base_dir)
+                .ok()
+                .map(|r| r.to_string_lossy().replace('\\', "/"));
+            let crate::kinds::Classified::Kind(before, _) =
+                crate::kinds::classify(&doc, settings, rel_to_base.as_deref())
+            else {
+                continue;
+            };
+            if before != *kind {
+                let now = SourceFile::new(*rel, String::new());
+                let span = now.line_span(1);
+                out.push(Finding::new(&KIND_CHANGED, &now, span).with_detail(format!(
+                    "a `{before}` at {}, a `{kind}` now",
+                    self.describe()
+                )));
+            }
+        }
         out
     }
 

@@ -292,6 +292,12 @@ fn narrow_to_changes(
     gate.extend(changes.suppression_findings(&outcome.suppressions));
     let checked: Vec<&str> = outcome.documents.iter().map(|d| d.rel.as_str()).collect();
     gate.extend(changes.removed_documents(settings, &checked));
+    let kinds: Vec<(&str, &str)> = outcome
+        .documents
+        .iter()
+        .map(|d| (d.rel.as_str(), d.kind.as_str()))
+        .collect();
+    gate.extend(changes.kind_changes(settings, &kinds));
     if allow_gate_changes {
         for f in &mut gate {
             f.severity = Severity::Warning;

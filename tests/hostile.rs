@@ -885,3 +885,28 @@ fn a_documents_glob_that_matches_nothing_is_an_error() {
     assert!(err.contains("\"vendor/*.yaml\" matches no file"), "{err}");
     assert!(!err.contains("\"vendors/*.yaml\" matches no file"), "{err}");
 }
+
+#[test]
+fn a_document_whose_kind_changes_in_a_pull_request_is_a_finding() {
+    let repo = Repo::new();
+    repo.write(
+        "notes/register.yaml",
+        "aims-kind: risk-register\nrisks: []\n",
+    );
+    repo.commit();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("notes/register.yaml", "aims-kind: customer\nrisks: []\n");
+    repo.commit();
+    let (report, code) = common::check_json(&repo, &["--changed-since", "main"]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let detail = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "kind-changed")
+        .unwrap_or_else(|| panic!("{report:#}"))["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.starts_with("a `risk-register` at main"), "{detail}");
+}
