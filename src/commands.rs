@@ -93,10 +93,13 @@ impl Project {
             Some(f) => Some(f.clone()),
             None => configuration_of(paths, &first, &start_dir, &root)?,
         };
-        let settings = match file {
+        let mut settings = match file {
             Some(f) => config::load(&f).map_err(|e| miette::Report::new(*e))?,
             None => Settings::defaults(root.clone()),
         };
+        if let Some(now) = &common.now {
+            settings.today.clone_from(now);
+        }
         let registry = Registry::load(&settings).map_err(|e| miette::Report::new(*e))?;
         let known_ids: Vec<String> = registry
             .rules()

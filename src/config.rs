@@ -172,6 +172,8 @@ pub struct Settings {
     pub policy: Policy,
     /// Whether inline suppression comments may waive findings (`[suppressions] inline`).
     pub inline_suppressions: bool,
+    /// The date the run judges by, `YYYY-MM-DD`: today in UTC unless `--now` says otherwise.
+    pub today: String,
     /// Every threshold of [`THRESHOLDS`], with the value the file gives or the default.
     pub thresholds: BTreeMap<String, u64>,
     /// The file's text and the spans of the rule ids its selectors name, to check them once the
@@ -196,6 +198,7 @@ impl Settings {
             limits: Limits::default(),
             policy: Policy::default(),
             inline_suppressions: true,
+            today: crate::suppress::today(),
             thresholds: THRESHOLDS
                 .iter()
                 .map(|(name, default, _)| ((*name).to_string(), *default))

@@ -73,10 +73,9 @@ enum FileResult {
 #[must_use]
 pub fn lint(candidates: &[Candidate], settings: &Settings, registry: &Registry) -> Outcome {
     let base = absolute(&settings.base);
-    let today = suppress::today();
     let cx = suppress::Context {
         allow: settings.inline_suppressions,
-        today: &today,
+        today: &settings.today,
         registry,
     };
     let results: Vec<FileResult> = candidates

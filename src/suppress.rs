@@ -604,7 +604,8 @@ fn parse_body(body: &str) -> Parsed {
 }
 
 /// Whether `s` is a calendar date `YYYY-MM-DD`.
-fn is_date(text: &str) -> bool {
+#[must_use]
+pub fn is_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return false;

@@ -245,3 +245,55 @@ fn the_configuration_can_forbid_inline_suppressions() {
     assert_eq!(out.status.code(), Some(2));
     assert!(common::stderr(&out).contains("invalid type"));
 }
+
+#[test]
+fn now_fixes_the_date_that_suppressions_are_judged_by() {
+    let repo = sheet_repo(
+        "# aims-lint: disable dataset-sheet-missing-quality-criteria reason=\"measured elsewhere\" until=2027-06-30\n",
+        "",
+        "",
+        "",
+    );
+    let rules_at = |args: &[&str], env: &[(&str, &str)]| -> Vec<String> {
+        let mut all = vec!["check", "--format", "json", "--no-blame"];
+        all.extend_from_slice(args);
+        let out = common::run_in(repo.path(), &all, env);
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut rules: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .filter(|r| r.starts_with("suppression-") || r.ends_with("quality-criteria"))
+            .collect();
+        rules.sort();
+        rules
+    };
+    // Before the date: the waiver holds.
+    assert_eq!(
+        rules_at(&["--now", "2027-01-15"], &[]),
+        Vec::<String>::new()
+    );
+    // After it: expired, and the finding is back. The environment variable does the same.
+    let after = vec![
+        "dataset-sheet-missing-quality-criteria".to_string(),
+        "suppression-expired".to_string(),
+    ];
+    assert_eq!(rules_at(&["--now", "2027-07-01"], &[]), after);
+    assert_eq!(rules_at(&[], &[("AIMS_LINT_NOW", "2027-07-01")]), after);
+    // More than a year before it: the waiver is too long.
+    assert_eq!(
+        rules_at(&["--now", "2026-01-01"], &[]),
+        [
+            "dataset-sheet-missing-quality-criteria",
+            "suppression-invalid"
+        ]
+    );
+    let out = repo.run(&["check", "--now", "2027-02-30"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("is not a date"),
+        "{}",
+        common::stderr(&out)
+    );
+}
