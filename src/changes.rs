@@ -403,9 +403,12 @@ impl Changes {
             };
             let moved = checked_names.contains(&file_name(&path))
                 || self.base_bytes(&path).is_some_and(|old| {
-                    checked
-                        .iter()
-                        .any(|c| std::fs::read(self.root.join(c)).is_ok_and(|now| now == old))
+                    // Only files of the same size are read and compared.
+                    checked.iter().any(|c| {
+                        let file = self.root.join(c);
+                        std::fs::metadata(&file).is_ok_and(|m| m.len() == old.len() as u64)
+                            && std::fs::read(&file).is_ok_and(|now| now == old)
+                    })
                 });
             if moved {
                 continue;

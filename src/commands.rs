@@ -450,6 +450,17 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
         .filter(|(id, _)| project.registry.for_control(id).next().is_some())
         .count();
     if args.format == ListFormat::Json {
+        // A control or clause, and the rules that check it.
+        let with_rules = |id: &str, title: &str| {
+            serde_json::json!({
+                "id": id,
+                "title": title,
+                "rules": project.registry
+                    .for_control(id)
+                    .map(|r| r.info.id.as_str())
+                    .collect::<Vec<_>>(),
+            })
+        };
         let json = serde_json::json!({
             "version": 1,
             "rules": rules.iter().map(|r| serde_json::json!({
@@ -463,23 +474,9 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
                 "help": r.info.help,
                 "origin": r.origin,
             })).collect::<Vec<_>>(),
-            "controls": controls::CONTROLS.iter().map(|(id, title)| serde_json::json!({
-                "id": id,
-                "title": title,
-                "rules": project.registry
-                    .for_control(id)
-                    .map(|r| r.info.id.as_str())
-                    .collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
+            "controls": controls::CONTROLS.iter().map(|(id, title)| with_rules(id, title)).collect::<Vec<_>>(),
             // Clauses of the management system with rules (risk register, SoA).
-            "clauses": controls::CLAUSES.iter().map(|(id, title, _)| serde_json::json!({
-                "id": id,
-                "title": title,
-                "rules": project.registry
-                    .for_control(id)
-                    .map(|r| r.info.id.as_str())
-                    .collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
+            "clauses": controls::CLAUSES.iter().map(|(id, title, _)| with_rules(id, title)).collect::<Vec<_>>(),
             // Controls whose evidence cannot live in a repository; the catalog declares none.
             "out_of_scope": [],
         });

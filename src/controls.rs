@@ -230,6 +230,11 @@ pub const CLAUSES: [(&str, &str, &str); 2] = [
     ),
 ];
 
+/// The clause `id` of [`CLAUSES`]: id, title, paraphrase.
+fn clause(id: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    CLAUSES.iter().find(|(c, _, _)| *c == id)
+}
+
 /// Our plain-language paraphrase of control `id` (or clause, see [`CLAUSES`]).
 #[must_use]
 pub fn paraphrase(id: &str) -> Option<&'static str> {
@@ -237,12 +242,7 @@ pub fn paraphrase(id: &str) -> Option<&'static str> {
         .iter()
         .find(|(c, _)| *c == id)
         .map(|(_, t)| *t)
-        .or_else(|| {
-            CLAUSES
-                .iter()
-                .find(|(c, _, _)| *c == id)
-                .map(|(_, _, p)| *p)
-        })
+        .or_else(|| clause(id).map(|(_, _, p)| *p))
 }
 
 /// The short title of control `id` (or of a clause of [`CLAUSES`]), or `None` if there is no
@@ -258,12 +258,7 @@ pub fn title(id: &str) -> Option<&'static str> {
         .iter()
         .find(|(c, _)| *c == id)
         .map(|(_, t)| *t)
-        .or_else(|| {
-            CLAUSES
-                .iter()
-                .find(|(c, _, _)| *c == id)
-                .map(|(_, t, _)| *t)
-        })
+        .or_else(|| clause(id).map(|(_, t, _)| *t))
 }
 
 /// Why `id` is not a control, and which controls were probably meant.
