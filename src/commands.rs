@@ -188,7 +188,30 @@ impl Project {
         if paths.iter().all(|p| absolute(p) == absolute(&self.root)) {
             errors.extend(self.unmatched_globs(&candidates));
         }
-        let run = || lint::lint(&candidates, &self.settings, &self.registry);
+        // The corpus rules see every document under aims-lint.toml's folder: a run on some
+        // files (as pre-commit makes it) reads the others for the corpus, and reports on the
+        // files named only.
+        let scope = absolute(&self.settings.base);
+        let context: Vec<discover::Candidate> =
+            if paths.iter().any(|p| scope.starts_with(absolute(p))) {
+                Vec::new()
+            } else {
+                let (all, _, _) = discover::discover(&[scope], &self.root);
+                let named: std::collections::HashSet<&str> =
+                    candidates.iter().map(|c| c.rel.as_str()).collect();
+                all.into_iter()
+                    .filter(|c| !named.contains(c.rel.as_str()))
+                    .collect()
+            };
+        let run = || {
+            lint::lint(
+                &candidates,
+                &context,
+                &self.settings,
+                &self.registry,
+                &self.root,
+            )
+        };
         let mut outcome = match threads {
             Some(n) => rayon::ThreadPoolBuilder::new()
                 .num_threads(n)

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod controls;
+pub mod corpus;
 pub mod discover;
 pub mod explain;
 pub mod fields;

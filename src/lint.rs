@@ -9,13 +9,14 @@ use rayon::prelude::*;
 
 use crate::check::check;
 use crate::config::Settings;
+use crate::corpus::{self, Corpus, Entry};
 use crate::discover::{Candidate, Skipped, absolute, display};
 use crate::finding::Finding;
 use crate::kinds::{self, Classified, Reason};
 use crate::parse::{self, FILE_NOT_UTF8, FILE_TOO_LARGE, Format};
 use crate::rules::Registry;
 use crate::source::{SourceFile, Span};
-use crate::suppress::{self, Applied, Suppressed, Suppression};
+use crate::suppress::{self, Applied, Suppressed, Suppression, Waivers};
 
 /// A document that was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,39 +64,105 @@ pub enum History {
     Truncated,
 }
 
+/// What the per-file stage gives for one checked document.
+struct FileOutput {
+    checked: Checked,
+    /// Every finding, before waivers and selection.
+    findings: Vec<Finding>,
+    /// Its suppression comments, when it has some.
+    waivers: Option<Waivers>,
+    /// Its path relative to the folder of aims-lint.toml, when under it.
+    rel_to_base: Option<String>,
+    /// What the corpus keeps of it, when it could be parsed.
+    entry: Option<Entry>,
+    /// Whether its findings are reported (a document read only for the corpus is not).
+    report: bool,
+}
+
 enum FileResult {
-    Checked(Checked, Box<Applied>),
+    Checked(Box<FileOutput>),
     Skipped(Skipped),
     Error(String),
 }
 
-/// Run the pipeline on `candidates`.
+/// Run the pipeline on `candidates`; `context` are documents read only for the corpus (the
+/// rest of the repository, when a run names some files): their findings are not reported.
+///
+/// The order: every file in parallel (read, parse, classify, check, scan suppressions), then
+/// the corpus rules over what the files left, then the rules that judge the findings
+/// themselves, then waivers and selection on every finding alike.
 #[must_use]
-pub fn lint(candidates: &[Candidate], settings: &Settings, registry: &Registry) -> Outcome {
+pub fn lint(
+    candidates: &[Candidate],
+    context: &[Candidate],
+    settings: &Settings,
+    registry: &Registry,
+    root: &Path,
+) -> Outcome {
     let base = absolute(&settings.base);
     let cx = suppress::Context {
         allow: settings.inline_suppressions,
         today: &settings.today,
         registry,
     };
-    let results: Vec<FileResult> = candidates
+    let all: Vec<(&Candidate, bool)> = candidates
+        .iter()
+        .map(|c| (c, true))
+        .chain(context.iter().map(|c| (c, false)))
+        .collect();
+    let results: Vec<FileResult> = all
         .par_iter()
-        .map(|c| process(c, settings, registry, &base, &cx))
+        .map(|(c, report)| process(c, *report, settings, registry, &base, &cx))
         .collect();
     let mut out = Outcome::default();
+    let mut files: Vec<FileOutput> = Vec::new();
     for r in results {
         match r {
-            FileResult::Checked(doc, applied) => {
-                let applied = *applied;
-                out.documents.push(doc);
-                out.findings.extend(applied.findings);
-                out.suppressed.extend(applied.suppressed);
-                if let Some(source) = applied.source {
-                    out.suppressions.push((source, applied.suppressions));
+            FileResult::Checked(file) => files.push(*file),
+            FileResult::Skipped(s) => {
+                if candidates.iter().any(|c| c.rel == s.rel) {
+                    out.skipped.push(s);
                 }
             }
-            FileResult::Skipped(s) => out.skipped.push(s),
             FileResult::Error(e) => out.errors.push(e),
+        }
+    }
+    files.sort_by(|a, b| a.checked.rel.cmp(&b.checked.rel));
+    corpus_stage(&mut files, settings, registry, root, &mut out.errors);
+    for file in files {
+        if !file.report {
+            continue;
+        }
+        let applied = match file.waivers {
+            Some(w) => w.apply(file.findings),
+            None => Applied {
+                findings: file.findings,
+                ..Applied::default()
+            },
+        };
+        let rel_to_base = file.rel_to_base.as_deref();
+        let keep = |f: &mut Finding| match settings.policy.apply(rel_to_base, &f.rule) {
+            Some(severity) => {
+                f.severity = severity;
+                true
+            }
+            None => false,
+        };
+        out.documents.push(file.checked);
+        out.findings.extend(
+            applied
+                .findings
+                .into_iter()
+                .filter_map(|mut f| keep(&mut f).then_some(f)),
+        );
+        out.suppressed.extend(
+            applied
+                .suppressed
+                .into_iter()
+                .filter_map(|mut s| keep(&mut s.finding).then_some(s)),
+        );
+        if let Some(source) = applied.source {
+            out.suppressions.push((source, applied.suppressions));
         }
     }
     out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -107,15 +174,126 @@ pub fn lint(candidates: &[Candidate], settings: &Settings, registry: &Registry) 
     out
 }
 
+/// Run the corpus rules on what `files` left, and add their findings to the files they are
+/// about; then the rules that judge the findings themselves (a control marked implemented
+/// whose rules report errors), seeing the findings as waivers and selection will leave them.
+fn corpus_stage(
+    files: &mut [FileOutput],
+    settings: &Settings,
+    registry: &Registry,
+    root: &Path,
+    errors: &mut Vec<String>,
+) {
+    if !registry
+        .rules()
+        .iter()
+        .any(|r| r.check.is_some_and(crate::rules::Check::is_corpus))
+    {
+        return;
+    }
+    let entries: Vec<Entry> = files.iter().filter_map(|f| f.entry.clone()).collect();
+    let corpus = Corpus::new(entries);
+    let cx = corpus::rules::Context {
+        corpus: &corpus,
+        registry,
+        root,
+        max_file_size: settings.max_file_size,
+        limits: settings.limits,
+    };
+    let mut pending = corpus::rules::run(&cx);
+    attach(
+        files,
+        &corpus,
+        registry,
+        std::mem::take(&mut pending),
+        errors,
+    );
+    let reported: Vec<corpus::rules::Reported<'_>> = files
+        .iter()
+        .filter(|f| f.report || f.checked.kind != "statement-of-applicability")
+        .flat_map(|f| {
+            f.findings.iter().filter_map(move |finding| {
+                let control = finding.rule.control.as_deref()?;
+                let severity = settings
+                    .policy
+                    .apply(f.rel_to_base.as_deref(), &finding.rule)?;
+                let waived = f.waivers.as_ref().is_some_and(|w| w.waives(finding));
+                (severity == crate::finding::Severity::Error && !waived).then_some(
+                    corpus::rules::Reported {
+                        control,
+                        rule: &finding.rule.id,
+                        path: finding.path(),
+                        line: finding.span.start.line,
+                    },
+                )
+            })
+        })
+        .collect();
+    let pending = corpus::rules::implemented_controls(&cx, &reported);
+    drop(reported);
+    attach(files, &corpus, registry, pending, errors);
+}
+
+/// Turn corpus findings into findings of the files they are about, reading each file again:
+/// the corpus keeps no text.
+fn attach(
+    files: &mut [FileOutput],
+    corpus: &Corpus,
+    registry: &Registry,
+    pending: Vec<corpus::rules::Pending>,
+    errors: &mut Vec<String>,
+) {
+    let mut by_entry: std::collections::BTreeMap<usize, Vec<corpus::rules::Pending>> =
+        std::collections::BTreeMap::new();
+    for p in pending {
+        by_entry.entry(p.entry).or_default().push(p);
+    }
+    for (e, pending) in by_entry {
+        let entry = &corpus.entries[e];
+        let Ok(i) = files.binary_search_by(|f| f.checked.rel.as_str().cmp(&entry.rel)) else {
+            continue;
+        };
+        let file = &mut files[i];
+        let source = file
+            .findings
+            .first()
+            .map(|f| Arc::clone(&f.source))
+            .filter(|s| corpus::digest(s.text()) == entry.digest)
+            .or_else(|| reread(entry));
+        let Some(source) = source else {
+            errors.push(format!(
+                "{}: changed while aims-lint read it; run again",
+                entry.rel
+            ));
+            continue;
+        };
+        for p in pending {
+            let rule = &registry.rules()[p.rule];
+            let mut f = Finding::new(&rule.info, &source, p.span).with_detail(p.detail);
+            f.pointer = p.pointer;
+            file.findings.push(f);
+        }
+    }
+}
+
+/// The text of a corpus document, read again, if it is what the corpus saw.
+fn reread(entry: &Entry) -> Option<Arc<SourceFile>> {
+    let bytes = std::fs::read(&entry.path).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map_or(text.clone(), str::to_string);
+    (corpus::digest(&text) == entry.digest).then(|| SourceFile::new(entry.rel.clone(), text))
+}
+
 /// Bytes looked at to tell a binary file from a text file (as git does).
 const SNIFF: usize = 8000;
 
-/// Check one file, apply its suppression comments, then apply the selection and severities of
-/// the configuration to every finding it gave (rule, syntax, read and suppression findings
-/// alike) and to the waived ones. Suppressions see every finding, so whether one is used does
-/// not depend on `--select`.
+/// Check one file and scan its suppression comments; a file read only for the corpus is
+/// parsed and classified, not checked.
 fn process(
     c: &Candidate,
+    report: bool,
     settings: &Settings,
     registry: &Registry,
     base: &Path,
@@ -125,76 +303,75 @@ fn process(
         .strip_prefix(base)
         .ok()
         .map(|_| display(&c.path, base));
-    let mut result = process_file(c, settings, registry, rel_to_base.as_deref(), cx);
-    if let FileResult::Checked(_, applied) = &mut result {
-        let mut keep =
-            |f: &mut Finding| match settings.policy.apply(rel_to_base.as_deref(), &f.rule) {
-                Some(severity) => {
-                    f.severity = severity;
-                    true
-                }
-                None => false,
-            };
-        applied.findings.retain_mut(&mut keep);
-        applied.suppressed.retain_mut(|s| keep(&mut s.finding));
-    }
-    result
-}
-
-fn process_file(
-    c: &Candidate,
-    settings: &Settings,
-    registry: &Registry,
-    rel_to_base: Option<&str>,
-    cx: &suppress::Context<'_>,
-) -> FileResult {
-    let text = match read_text(c, settings, rel_to_base) {
+    let text = match read_text(c, report, settings, rel_to_base.as_deref()) {
         Ok(text) => text,
         Err(result) => return result,
     };
     let source = SourceFile::new(c.rel.clone(), text);
     let format = Format::from_path(&c.rel).unwrap_or(Format::Yaml);
     let (doc, mut findings) = parse::parse(&source, format, settings.limits);
-    match kinds::classify(&doc, settings, rel_to_base) {
-        Classified::None(reason) => skipped(c, &reason),
+    let (kind, reason) = match kinds::classify(&doc, settings, rel_to_base.as_deref()) {
+        Classified::None(reason) => return skipped(c, &reason),
         Classified::Unknown(f) => {
             let reason = Reason::Declared(f.span);
             findings.push(f);
-            FileResult::Checked(
-                Checked {
-                    rel: c.rel.clone(),
-                    kind: "unknown".to_string(),
-                    reason,
-                },
-                Box::new(suppress::apply(&source, format, findings, cx)),
-            )
+            ("unknown".to_string(), reason)
         }
         Classified::Kind(kind, reason) => {
-            // A declaration that overrides the kind the path gives is visible: a pull request
-            // could otherwise check a failing model card as a kind with fewer rules.
-            if let Reason::Declared(at) = &reason
-                && let Some((by_path, _)) = kinds::by_path(settings, rel_to_base, doc.source.name())
-                && by_path != kind
-            {
-                findings.push(
-                    crate::finding::Finding::new(&kinds::KIND_CONTRADICTS_PATH, &source, *at)
-                        .with_detail(format!(
-                            "`aims-kind: {kind}` in a file that its path makes a `{by_path}`: it is checked as a `{kind}`"
-                        ))
-                        .with_pointer(format!("/{}", kinds::DECLARATION_KEY)),
-                );
+            if report {
+                // A declaration that overrides the kind the path gives is visible: a pull
+                // request could otherwise check a failing model card as a kind with fewer
+                // rules.
+                if let Reason::Declared(at) = &reason
+                    && let Some((by_path, _)) =
+                        kinds::by_path(settings, rel_to_base.as_deref(), doc.source.name())
+                    && by_path != kind
+                {
+                    findings.push(
+                        Finding::new(&kinds::KIND_CONTRADICTS_PATH, &source, *at)
+                            .with_detail(format!(
+                                "`aims-kind: {kind}` in a file that its path makes a `{by_path}`: it is checked as a `{kind}`"
+                            ))
+                            .with_pointer(format!("/{}", kinds::DECLARATION_KEY)),
+                    );
+                }
+                findings.extend(check(&doc, &kind, registry));
             }
-            findings.extend(check(&doc, &kind, registry));
-            FileResult::Checked(
-                Checked {
-                    rel: c.rel.clone(),
-                    kind,
-                    reason,
-                },
-                Box::new(suppress::apply(&source, format, findings, cx)),
-            )
+            (kind, reason)
         }
+    };
+    let entry = (kind != "unknown").then(|| {
+        Entry::of(
+            &doc,
+            &kind,
+            corpus::Place {
+                rel: &c.rel,
+                rel_to_base: rel_to_base.as_deref(),
+                path: c.path.clone(),
+            },
+            registry,
+        )
+    });
+    let waivers = if report {
+        Waivers::of(&source, format, cx)
+    } else {
+        None
+    };
+    if !report {
+        findings.clear();
     }
+    FileResult::Checked(Box::new(FileOutput {
+        checked: Checked {
+            rel: c.rel.clone(),
+            kind,
+            reason,
+        },
+        findings,
+        waivers,
+        rel_to_base,
+        entry,
+        report,
+    }))
 }
 
 fn skipped(c: &Candidate, reason: &str) -> FileResult {
@@ -209,22 +386,24 @@ fn skipped(c: &Candidate, reason: &str) -> FileResult {
 /// and skipped otherwise; a binary file is skipped.
 fn read_text(
     c: &Candidate,
+    report: bool,
     settings: &Settings,
     rel_to_base: Option<&str>,
 ) -> Result<String, FileResult> {
     let by_path = || kinds::by_path(settings, rel_to_base, &c.rel);
     let finding = |kind: String, reason: Reason, f: Finding| {
-        FileResult::Checked(
-            Checked {
+        FileResult::Checked(Box::new(FileOutput {
+            checked: Checked {
                 rel: c.rel.clone(),
                 kind,
                 reason,
             },
-            Box::new(Applied {
-                findings: vec![f],
-                ..Applied::default()
-            }),
-        )
+            findings: vec![f],
+            waivers: None,
+            rel_to_base: rel_to_base.map(str::to_string),
+            entry: None,
+            report,
+        }))
     };
     let file =
         std::fs::File::open(&c.path).map_err(|e| FileResult::Error(format!("{}: {e}", c.rel)))?;

@@ -86,6 +86,7 @@ struct RuleFile {
     sections: Option<Vec<SectionSpec>>,
     or_sections: Option<Vec<SectionSpec>>,
     check: Option<Check>,
+    reference: Option<Reference>,
 }
 
 /// A check written in Rust that a rule runs by name (`check:` in its rule file).
@@ -94,6 +95,45 @@ struct RuleFile {
 pub enum Check {
     /// The licence in the metadata agrees with what the document's licence section names.
     LicenseAgreesWithText,
+    /// Across the repository: the values at `reference.at` name a document of
+    /// `reference.to` (or a person of the roles file, or a file).
+    Reference,
+    /// The Statement of Applicability lists each Annex A control once, and gives evidence
+    /// for each applicable one.
+    StatementOfApplicabilityControls,
+    /// A control the Statement of Applicability marks implemented has no error findings.
+    ImplementedControlHasNoErrors,
+    /// Some model card or AI system record cites the dataset sheet.
+    DatasetSheetUsed,
+    /// Some impact assessment covers the AI system.
+    SystemHasImpactAssessment,
+}
+
+impl Check {
+    /// Whether the check looks across the repository (the corpus stage runs it) rather than
+    /// at one document.
+    #[must_use]
+    pub fn is_corpus(self) -> bool {
+        !matches!(self, Self::LicenseAgreesWithText)
+    }
+}
+
+/// What a `check: reference` rule resolves (`reference:` in its rule file).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Reference {
+    /// What the values must name: a document kind, `people` (a role or person of the roles
+    /// file) or `file` (a file of the repository).
+    pub to: String,
+    /// JSON pointers to the values; `*` stands for every item of a list.
+    pub at: Vec<String>,
+    /// Only documents that have this key are checked (a card linked to an AI system is the
+    /// organisation's own).
+    #[serde(default)]
+    pub only_if: Option<String>,
+    /// The target must be about the same AI system as the referencing document.
+    #[serde(default)]
+    pub covers: bool,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +196,8 @@ pub struct Rule {
     pub or_sections: Vec<Vocabulary>,
     /// A check written in Rust, if the rule names one.
     pub check: Option<Check>,
+    /// What a `check: reference` rule resolves.
+    pub reference: Option<Reference>,
     /// Where it was loaded from.
     pub origin: String,
 }
@@ -400,6 +442,7 @@ pub fn load_rule(path: &str, text: &str, settings: &Settings) -> Result<Rule, Bo
         sections,
         or_sections,
         check: file.check,
+        reference: file.reference,
         origin: path.to_string(),
     })
 }
@@ -532,6 +575,33 @@ fn validate_references(
                 }),
             ));
         }
+    }
+    match (&file.check, &file.reference) {
+        (Some(Check::Reference), None) => {
+            return Err(err(
+                "/check",
+                "`check: reference` needs a `reference:` block".to_string(),
+                Some("add `reference: {to: KIND, at: [/pointer]}`".to_string()),
+            ));
+        }
+        (Some(Check::Reference), Some(r))
+            if r.to != "people" && r.to != "file" && !kinds.contains(&r.to) =>
+        {
+            return Err(err(
+                "/reference/to",
+                format!("`{}` is not a document kind, `people` or `file`", r.to),
+                None,
+            ));
+        }
+        (Some(Check::Reference), Some(_)) => {}
+        (_, Some(_)) => {
+            return Err(err(
+                "/reference",
+                "`reference:` is read only by `check: reference`".to_string(),
+                None,
+            ));
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -152,60 +152,90 @@ pub struct Applied {
     pub source: Option<Arc<SourceFile>>,
 }
 
-/// Apply the suppression comments of `source` to its `findings`.
-#[must_use]
-pub fn apply(
-    source: &Arc<SourceFile>,
-    format: Format,
-    findings: Vec<Finding>,
-    cx: &Context<'_>,
-) -> Applied {
-    let suppressions: Vec<Arc<Suppression>> =
-        scan(source, format).into_iter().map(Arc::new).collect();
-    if suppressions.is_empty() {
-        return Applied {
-            findings,
-            ..Applied::default()
-        };
-    }
-    let mut notes = Vec::new();
-    let mut active: Vec<(Arc<Suppression>, Vec<Selector>, bool)> = Vec::new();
-    for s in &suppressions {
-        match validate(s, cx) {
-            Ok(selectors) => active.push((Arc::clone(s), selectors, false)),
-            Err((rule, detail)) => {
-                notes.push(Finding::new(rule, source, s.span).with_detail(detail));
+/// The suppression comments of one file, read and validated: what they waive, and the
+/// findings about the comments themselves. Built in the per-file stage, applied once every
+/// rule of the run (per-document, corpus and history) has reported, so that a finding of a
+/// later stage is waived like any other and "unused" means unused.
+#[derive(Debug)]
+pub struct Waivers {
+    source: Arc<SourceFile>,
+    suppressions: Vec<Arc<Suppression>>,
+    active: Vec<(Arc<Suppression>, Vec<Selector>)>,
+    notes: Vec<Finding>,
+}
+
+impl Waivers {
+    /// The suppression comments of `source`, or `None` when it has none.
+    #[must_use]
+    pub fn of(source: &Arc<SourceFile>, format: Format, cx: &Context<'_>) -> Option<Self> {
+        let suppressions: Vec<Arc<Suppression>> =
+            scan(source, format).into_iter().map(Arc::new).collect();
+        if suppressions.is_empty() {
+            return None;
+        }
+        let mut notes = Vec::new();
+        let mut active = Vec::new();
+        for s in &suppressions {
+            match validate(s, cx) {
+                Ok(selectors) => active.push((Arc::clone(s), selectors)),
+                Err((rule, detail)) => {
+                    notes.push(Finding::new(rule, source, s.span).with_detail(detail));
+                }
             }
         }
+        Some(Self {
+            source: Arc::clone(source),
+            suppressions,
+            active,
+            notes,
+        })
     }
-    let mut out = Applied {
-        suppressions,
-        source: Some(Arc::clone(source)),
-        ..Applied::default()
-    };
-    for f in findings {
+
+    /// The suppression that waives `f`, if one does.
+    fn waiver_of(&self, f: &Finding) -> Option<usize> {
         let line = f.span.start.line;
-        let by = active.iter_mut().find(|(s, selectors, _)| {
+        self.active.iter().position(|(s, selectors)| {
             let here = match s.scope {
                 Scope::File => true,
                 Scope::Line(l) => l == line,
                 Scope::Nothing => false,
             };
             here && selectors.iter().any(|sel| sel.matches(&f.rule))
-        });
-        match by {
-            Some((s, _, used)) => {
-                *used = true;
-                out.suppressed.push(Suppressed {
-                    finding: f,
-                    by: Arc::clone(s),
-                });
-            }
-            None => out.findings.push(f),
-        }
+        })
     }
-    for (s, selectors, used) in &active {
-        if !used {
+
+    /// Whether a suppression waives `f`.
+    #[must_use]
+    pub fn waives(&self, f: &Finding) -> bool {
+        self.waiver_of(f).is_some()
+    }
+
+    /// Apply the suppressions to `findings` (all of the file's).
+    #[must_use]
+    pub fn apply(self, findings: Vec<Finding>) -> Applied {
+        let mut used = vec![false; self.active.len()];
+        let mut out = Applied {
+            suppressions: self.suppressions.clone(),
+            source: Some(Arc::clone(&self.source)),
+            ..Applied::default()
+        };
+        for f in findings {
+            match self.waiver_of(&f) {
+                Some(i) => {
+                    used[i] = true;
+                    out.suppressed.push(Suppressed {
+                        finding: f,
+                        by: Arc::clone(&self.active[i].0),
+                    });
+                }
+                None => out.findings.push(f),
+            }
+        }
+        let mut notes = self.notes;
+        for ((s, selectors), used) in self.active.iter().zip(used) {
+            if used {
+                continue;
+            }
             let mut detail = match s.scope {
                 Scope::Nothing => "no line follows it".to_string(),
                 Scope::Line(l) => format!("no finding of {} on line {l}", s.names.join(", ")),
@@ -222,11 +252,28 @@ pub fn apply(
                     f.span.start.line
                 );
             }
-            notes.push(Finding::new(&UNUSED, source, s.span).with_detail(detail));
+            notes.push(Finding::new(&UNUSED, &self.source, s.span).with_detail(detail));
         }
+        out.findings.extend(notes);
+        out
     }
-    out.findings.extend(notes);
-    out
+}
+
+/// Apply the suppression comments of `source` to its `findings`, as one step.
+#[must_use]
+pub fn apply(
+    source: &Arc<SourceFile>,
+    format: Format,
+    findings: Vec<Finding>,
+    cx: &Context<'_>,
+) -> Applied {
+    match Waivers::of(source, format, cx) {
+        Some(w) => w.apply(findings),
+        None => Applied {
+            findings,
+            ..Applied::default()
+        },
+    }
 }
 
 /// The selectors of `s`, or why it waives nothing.

@@ -59,7 +59,7 @@ fn no_orphan_snapshots() {
                 .strip_suffix(".snap")
                 .unwrap_or_else(|| panic!("stray file {name}"));
             assert!(
-                entry.path().join("fail").join(fixture).is_file(),
+                entry.path().join("fail").join(fixture).exists(),
                 "{} has no fail fixture `{fixture}`: delete the snapshot",
                 snap.path().display()
             );

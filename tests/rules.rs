@@ -12,9 +12,10 @@
 use std::path::{Path, PathBuf};
 
 use aims_lint::config::Settings;
+use aims_lint::discover;
 use aims_lint::lint::{Checked, Outcome, check_as};
 use aims_lint::report::{self, Options};
-use aims_lint::rules::Registry;
+use aims_lint::rules::{Check, Registry, Rule};
 use aims_lint::source::SourceFile;
 
 fn rules_dir() -> PathBuf {
@@ -69,6 +70,10 @@ fn every_rule_passes_its_pass_fixtures_and_fails_its_fail_fixtures() {
         let fail = fixtures(&dir, "fail");
         assert!(!pass.is_empty(), "{}: no pass fixture", rule.info.id);
         assert!(!fail.is_empty(), "{}: no fail fixture", rule.info.id);
+        if rule.check.is_some_and(Check::is_corpus) {
+            corpus_fixtures(rule, &dir, &pass, &fail, &registry);
+            continue;
+        }
         for path in pass {
             let findings = check_as(&load(&path, &dir), kind, &settings, &registry);
             let own: Vec<_> = findings
@@ -115,5 +120,55 @@ fn every_rule_passes_its_pass_fixtures_and_fails_its_fail_fixtures() {
             s.set_omit_expression(true);
             s.bind(|| insta::assert_snapshot!(name, render(&outcome, &registry)));
         }
+    }
+}
+
+/// A corpus rule's fixtures are small repositories (folders): each is checked as a whole.
+fn corpus_fixtures(
+    rule: &Rule,
+    dir: &Path,
+    pass: &[PathBuf],
+    fail: &[PathBuf],
+    registry: &Registry,
+) {
+    let run = |repo: &Path| {
+        assert!(
+            repo.is_dir(),
+            "{}: a corpus rule's fixture is a folder",
+            repo.display()
+        );
+        let settings = Settings::defaults(repo.to_path_buf());
+        let (candidates, _, errors) = discover::discover(&[repo.to_path_buf()], repo);
+        assert!(errors.is_empty(), "{errors:?}");
+        aims_lint::lint::lint(&candidates, &[], &settings, registry, repo)
+    };
+    for repo in pass {
+        let outcome = run(repo);
+        let own: Vec<_> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.rule.id == rule.info.id || f.rule.control.is_none())
+            .collect();
+        assert!(own.is_empty(), "{}: {own:#?}", repo.display());
+        assert!(
+            !outcome.documents.is_empty(),
+            "{}: no documents",
+            repo.display()
+        );
+    }
+    for repo in fail {
+        let mut outcome = run(repo);
+        outcome.findings.retain(|f| f.rule.id == rule.info.id);
+        assert!(
+            !outcome.findings.is_empty(),
+            "{}: the rule did not fire",
+            repo.display()
+        );
+        let name = repo.file_name().unwrap().to_string_lossy().to_string();
+        let mut s = insta::Settings::clone_current();
+        s.set_snapshot_path(dir.join("snapshots"));
+        s.set_prepend_module_to_snapshot(false);
+        s.set_omit_expression(true);
+        s.bind(|| insta::assert_snapshot!(name, render(&outcome, registry)));
     }
 }
