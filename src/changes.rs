@@ -271,6 +271,32 @@ impl Changes {
         changed
     }
 
+    /// What the change took away that a document may cite: for every document file of the
+    /// merge base that is now gone or changed, its path and its names then (file or folder
+    /// name, and the `id:` it declared), normalised. A cross-document finding on an unchanged
+    /// document whose value is one of these was made by the change (a deleted dataset sheet
+    /// breaks the cards that cite it).
+    #[must_use]
+    pub fn names_gone(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for path in self.base_files_under("") {
+            if Format::from_path(&path).is_none() || !self.is_changed(&path) {
+                continue;
+            }
+            out.insert(path.clone());
+            out.extend(crate::corpus::names_of_path(&path));
+            if let Some(bytes) = self.base_bytes(&path) {
+                let text = String::from_utf8_lossy(&bytes);
+                let id = text.lines().find_map(|l| {
+                    l.strip_prefix("id:")
+                        .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+                });
+                out.extend(id.map(|i| crate::corpus::normalise(&i)));
+            }
+        }
+        out
+    }
+
     /// Keep the findings of changed files; return how many were left out.
     pub fn retain_changed(&self, findings: &mut Vec<Finding>) -> usize {
         let before = findings.len();

@@ -324,6 +324,12 @@ impl Registry {
             || checks_without_control().iter().any(|r| r.id == id)
     }
 
+    /// The rule with the id `id`.
+    #[must_use]
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.info.id == id)
+    }
+
     /// The rules that gather evidence for control `id`.
     pub fn for_control<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Rule> + 'a {
         self.rules

@@ -110,6 +110,20 @@ const GENERIC_STEMS: &[&str] = &[
     "record",
 ];
 
+/// The names a document at `rel` can be cited by from its path alone: its file stem, or its
+/// folder when the file name says nothing (`README.md`, `datasheet.md`), normalised.
+#[must_use]
+pub fn names_of_path(rel: &str) -> Option<String> {
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let name = if GENERIC_STEMS.contains(&normalise(stem).as_str()) {
+        rel.rsplit('/').nth(1)?
+    } else {
+        stem
+    };
+    Some(normalise(name)).filter(|n| !n.is_empty())
+}
+
 /// A digest of a document's text.
 #[must_use]
 pub fn digest(text: &str) -> (usize, u64) {
@@ -224,14 +238,8 @@ impl Entry {
         if let Some(pretty) = root.and_then(|r| string_at(r, "/pretty_name")) {
             add(&pretty);
         }
-        let file = place.rel.rsplit('/').next().unwrap_or(place.rel);
-        let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-        if GENERIC_STEMS.contains(&normalise(stem).as_str()) {
-            if let Some(folder) = place.rel.rsplit('/').nth(1) {
-                add(folder);
-            }
-        } else {
-            add(stem);
+        if let Some(name) = names_of_path(place.rel) {
+            add(&name);
         }
         let system = root.and_then(|r| match kind {
             "ai-system" => string_at(r, "/id"),
@@ -389,4 +397,11 @@ impl Corpus {
     pub fn at(&self, rel: &str) -> Option<usize> {
         self.by_rel.get(rel).copied()
     }
+}
+
+/// The value a cross-document finding is about, as written at its span (quotes removed).
+#[must_use]
+pub fn cited_value(f: &crate::finding::Finding) -> Option<String> {
+    let text = f.source.text().get(f.span.start.byte..f.span.end.byte)?;
+    Some(text.trim().trim_matches(['"', '\'']).to_string()).filter(|v| !v.is_empty())
 }
