@@ -76,6 +76,9 @@ fn configuration_of(
 /// What every command needs: the root, the settings and the rules.
 struct Project {
     root: PathBuf,
+    /// The run's one handle of the git repository (blame, changes, history and discovery
+    /// clone it), `None` outside one.
+    git: Option<gix::ThreadSafeRepository>,
     settings: Settings,
     registry: Registry,
     /// Every rule id: the loaded rules and the checks without a control.
@@ -112,6 +115,7 @@ impl Project {
             .check_rule_ids(&known)
             .map_err(|e| miette::Report::new(*e))?;
         Ok(Self {
+            git: crate::git::open(&root),
             root,
             settings,
             registry,
@@ -182,7 +186,11 @@ impl Project {
         } else {
             paths.to_vec()
         };
-        let (candidates, skipped, mut errors) = discover::discover(&paths, &self.root);
+        let (candidates, skipped, mut errors) = discover::discover_in(
+            &paths,
+            &self.root,
+            self.git.as_ref().map(crate::git::handle).as_ref(),
+        );
         // On the whole repository, a `[documents]` glob that matches no file is a typo or a
         // folder renamed to escape it: it classifies nothing, and says so.
         if paths.iter().all(|p| absolute(p) == absolute(&self.root)) {
@@ -196,7 +204,11 @@ impl Project {
             if paths.iter().any(|p| scope.starts_with(absolute(p))) {
                 Vec::new()
             } else {
-                let (all, _, _) = discover::discover(&[scope], &self.root);
+                let (all, _, _) = discover::discover_in(
+                    &[scope],
+                    &self.root,
+                    self.git.as_ref().map(crate::git::handle).as_ref(),
+                );
                 let named: std::collections::HashSet<&str> =
                     candidates.iter().map(|c| c.rel.as_str()).collect();
                 all.into_iter()
@@ -210,6 +222,7 @@ impl Project {
                 &self.settings,
                 &self.registry,
                 &self.root,
+                self.git.as_ref(),
             )
         };
         let mut outcome = match threads {
@@ -372,7 +385,10 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
     let changes = args
         .changed_since
         .as_deref()
-        .map(|r| Changes::open(&project.root, r))
+        .map(|r| match &project.git {
+            Some(repo) => Changes::new(crate::git::handle(repo), &project.root, r),
+            None => Changes::open(&project.root, r),
+        })
         .transpose()
         .map_err(|e| miette::miette!("{e}"))?;
     let baseline = args
@@ -396,7 +412,10 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
     }
     if !args.no_blame
         && !outcome.findings.is_empty()
-        && let Some(blamer) = Blamer::open(&project.root)
+        && let Some(blamer) = project
+            .git
+            .as_ref()
+            .map(|r| Blamer::new(crate::git::handle(r)))
     {
         blamer.annotate(&project.root, &mut outcome.findings);
         outcome.history = if blamer.is_shallow() {

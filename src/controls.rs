@@ -215,9 +215,9 @@ pub const PARAPHRASES: [(&str, &str); 38] = [
 ];
 
 /// Clauses of the management system (not Annex A controls) whose documents aims-lint checks:
-/// the risk register and the Statement of Applicability, with our short titles and
-/// paraphrases. Rules may name one of them as their control.
-pub const CLAUSES: [(&str, &str, &str); 2] = [
+/// the risk register, the Statement of Applicability, and the approval of documents, with our
+/// short titles and paraphrases. Rules may name one of them as their control.
+pub const CLAUSES: [(&str, &str, &str); 3] = [
     (
         "6.1.2",
         "AI risk assessment",
@@ -227,6 +227,11 @@ pub const CLAUSES: [(&str, &str, &str); 2] = [
         "6.1.3",
         "AI risk treatment",
         "Choose how each risk is treated and which controls it needs, and state in a Statement of Applicability which Annex A controls apply, why, and whether they are in place.",
+    ),
+    (
+        "7.5.2",
+        "Creating and updating documented information",
+        "When a document of the management system is created or changed, identify it, give it a suitable form, and have it reviewed and approved as fit for its purpose.",
     ),
 ];
 

@@ -47,9 +47,17 @@ pub struct Skipped {
 }
 
 /// The paths git tracks in the repository at `root`, absolute; empty outside a repository.
-fn tracked(root: &Path) -> BTreeSet<PathBuf> {
-    let Ok(repo) = gix::open(root) else {
-        return BTreeSet::new();
+fn tracked(root: &Path, repo: Option<&gix::Repository>) -> BTreeSet<PathBuf> {
+    let opened;
+    let repo = match repo {
+        Some(r) => r,
+        None => match gix::open(root) {
+            Ok(r) => {
+                opened = r;
+                &opened
+            }
+            Err(_) => return BTreeSet::new(),
+        },
     };
     let Ok(index) = repo.index_or_empty() else {
         return BTreeSet::new();
@@ -206,6 +214,17 @@ impl Walk<'_> {
 /// Candidates under `paths`, sorted and without duplicates, and problems with the paths.
 #[must_use]
 pub fn discover(paths: &[PathBuf], root: &Path) -> (Vec<Candidate>, Vec<Skipped>, Vec<String>) {
+    discover_in(paths, root, None)
+}
+
+/// [`discover`], reading the tracked files with `repo` (the run's repository handle) rather
+/// than opening the repository again.
+#[must_use]
+pub fn discover_in(
+    paths: &[PathBuf],
+    root: &Path,
+    repo: Option<&gix::Repository>,
+) -> (Vec<Candidate>, Vec<Skipped>, Vec<String>) {
     let root_abs = absolute(root);
     let mut walk = Walk {
         root,
@@ -253,7 +272,7 @@ pub fn discover(paths: &[PathBuf], root: &Path) -> (Vec<Candidate>, Vec<Skipped>
             continue;
         }
         if !tracked_read {
-            walk.tracked = tracked(&root_abs);
+            walk.tracked = tracked(&root_abs, repo);
             tracked_read = true;
         }
         // The rules of the folders above the one given, from the repository root down.

@@ -4,8 +4,6 @@
 //! Data flows one way: discover → parse → classify → check (in parallel) → sort → report.
 
 pub mod baseline;
-pub mod blame;
-pub mod changes;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -16,6 +14,7 @@ pub mod discover;
 pub mod explain;
 pub mod fields;
 pub mod finding;
+pub mod git;
 pub mod init;
 pub mod kinds;
 pub mod license;
@@ -29,6 +28,8 @@ pub mod sections;
 pub mod source;
 pub mod suppress;
 pub mod visible;
+
+pub use git::{blame, changes};
 
 /// How a run ended; the process exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

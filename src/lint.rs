@@ -98,6 +98,7 @@ pub fn lint(
     settings: &Settings,
     registry: &Registry,
     root: &Path,
+    git: Option<&gix::ThreadSafeRepository>,
 ) -> Outcome {
     let base = absolute(&settings.base);
     let cx = suppress::Context {
@@ -128,7 +129,7 @@ pub fn lint(
         }
     }
     files.sort_by(|a, b| a.checked.rel.cmp(&b.checked.rel));
-    corpus_stage(&mut files, settings, registry, root, &mut out.errors);
+    corpus_stage(&mut files, settings, registry, root, git, &mut out.errors);
     for file in files {
         if !file.report {
             continue;
@@ -182,12 +183,13 @@ fn corpus_stage(
     settings: &Settings,
     registry: &Registry,
     root: &Path,
+    git: Option<&gix::ThreadSafeRepository>,
     errors: &mut Vec<String>,
 ) {
     if !registry
         .rules()
         .iter()
-        .any(|r| r.check.is_some_and(crate::rules::Check::is_corpus))
+        .any(|r| r.check.is_some_and(|c| c.is_corpus() || c.is_history()))
     {
         return;
     }
@@ -200,17 +202,26 @@ fn corpus_stage(
         max_file_size: settings.max_file_size,
         limits: settings.limits,
     };
-    let mut pending = corpus::rules::run(&cx);
-    attach(
-        files,
-        &corpus,
-        registry,
-        std::mem::take(&mut pending),
-        errors,
-    );
+    let pending = corpus::rules::run(&cx);
+    attach(files, &corpus, registry, pending, errors);
+    if let Some(repo) = git.map(crate::git::handle) {
+        let max_interval = settings
+            .thresholds
+            .get("max-review-interval-months")
+            .and_then(|n| u32::try_from(*n).ok())
+            .unwrap_or(12);
+        let history = corpus::history::History {
+            repo: &repo,
+            today: &settings.today,
+            max_interval,
+        };
+        let (pending, _) = corpus::history::run(&cx, &history);
+        attach(files, &corpus, registry, pending, errors);
+    }
+    // Documents read only for the corpus were not checked: their findings are not known here
+    // (a run on the Statement of Applicability alone does not judge its evidence).
     let reported: Vec<corpus::rules::Reported<'_>> = files
         .iter()
-        .filter(|f| f.report || f.checked.kind != "statement-of-applicability")
         .flat_map(|f| {
             f.findings.iter().filter_map(move |finding| {
                 let control = finding.rule.control.as_deref()?;

@@ -107,6 +107,15 @@ pub enum Check {
     DatasetSheetUsed,
     /// Some impact assessment covers the AI system.
     SystemHasImpactAssessment,
+    /// From git history: the declared review date is within the review interval, not in the
+    /// future, and not later than the commit that recorded it.
+    ReviewWithinInterval,
+    /// From git history: no substantive change after the commit that recorded the approval.
+    UnchangedSinceApproval,
+    /// From git history: the approver is not the author of the last substantive change.
+    ApproverIsNotAuthor,
+    /// From git history: the impact assessment changed after the AI system it covers.
+    AssessmentNewerThanSystem,
 }
 
 impl Check {
@@ -114,7 +123,19 @@ impl Check {
     /// at one document.
     #[must_use]
     pub fn is_corpus(self) -> bool {
-        !matches!(self, Self::LicenseAgreesWithText)
+        !matches!(self, Self::LicenseAgreesWithText) && !self.is_history()
+    }
+
+    /// Whether the check reads the git history (the history stage runs it).
+    #[must_use]
+    pub fn is_history(self) -> bool {
+        matches!(
+            self,
+            Self::ReviewWithinInterval
+                | Self::UnchangedSinceApproval
+                | Self::ApproverIsNotAuthor
+                | Self::AssessmentNewerThanSystem
+        )
     }
 }
 

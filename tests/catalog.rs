@@ -140,8 +140,13 @@ fn init_writes_a_repository_that_checks_clean_and_never_overwrites() {
     for (rel, _) in aims_lint::init::files() {
         assert!(dir.join(&rel).is_file(), "{rel} not written");
     }
-    repo.git(&["add", "-A"]);
-    repo.commit();
+    // Committed as a team adopting aims-lint would: today, after the dates the documents give.
+    repo.commit_as(
+        "Ada Lovelace",
+        "ada@example.org",
+        "2026-11-20T10:00:00Z",
+        "adopt aims-lint",
+    );
     let out = repo.run(&["check", "governance", "--format", "json"]);
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");

@@ -216,7 +216,7 @@ fn thresholds_set_the_numbers_that_rules_leave_to_the_organisation() {
         "aims-lint.toml",
         "[thresholds]\nmax-review-interval-months = 6\n",
     );
-    let (report, _) = check_json(&repo, &["--select", "A.2.4"]);
+    let (report, _) = check_json(&repo, &["--select", "ai-policy-missing-review-schedule"]);
     assert_eq!(
         report["findings"][0]["detail"],
         "value is greater than the maximum of 6"

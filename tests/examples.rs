@@ -3,14 +3,114 @@
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
+
+/// The principle that the second commit of [`repository`] rewrote, after the approval.
+const EARLIER_PRINCIPLE: &str = "- A person confirms the AI system's suggestion for each customer.";
+const PRINCIPLE: &str = "- A person makes or confirms every decision about a customer's case.";
+
+fn git(dir: &Path, args: &[&str], author: (&str, &str), date: &str) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", author.0)
+        .env("GIT_AUTHOR_EMAIL", author.1)
+        .env("GIT_COMMITTER_NAME", author.0)
+        .env("GIT_COMMITTER_EMAIL", author.1)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `examples/` in a git repository of its own, with a history fixed in authors, dates and
+/// contents: Grace Hopper commits the documents on the day she approved the AI policy, with
+/// an earlier wording of one principle; Ada Lovelace rewrites the principle in March, and
+/// nobody approves the change. The history rules report it, the same on every machine (the
+/// repository's own history of `examples/` is ours, not ACME's).
+fn repository() -> &'static Path {
+    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let examples = dir.path().join("examples");
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"),
+            &examples,
+        );
+        let policy = examples.join("policies/ai-policy.md");
+        let text = std::fs::read_to_string(&policy).unwrap();
+        assert!(text.contains(PRINCIPLE));
+        std::fs::write(&policy, text.replace(PRINCIPLE, EARLIER_PRINCIPLE)).unwrap();
+        let grace = ("Grace Hopper", "grace.hopper@acme.example");
+        let ada = ("Ada Lovelace", "ada.lovelace@acme.example");
+        git(
+            dir.path(),
+            &["init", "-q", "-b", "main"],
+            grace,
+            "2026-01-15T16:00:00Z",
+        );
+        git(dir.path(), &["add", "-A"], grace, "2026-01-15T16:00:00Z");
+        git(
+            dir.path(),
+            &[
+                "commit",
+                "-q",
+                "-m",
+                "Add the AIMS evidence, with the AI policy as approved",
+            ],
+            grace,
+            "2026-01-15T16:00:00Z",
+        );
+        std::fs::write(&policy, text).unwrap();
+        git(
+            dir.path(),
+            &[
+                "commit",
+                "-q",
+                "-am",
+                "Say that a person decides, not only confirms",
+            ],
+            ada,
+            "2026-03-10T09:30:00Z",
+        );
+        let path = dir.path().to_path_buf();
+        (dir, path)
+    });
+    path
+}
 
 fn run(format: &str) -> (Option<i32>, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let o = Command::new(env!("CARGO_BIN_EXE_aims-lint"))
-        .args(["check", "examples", "--no-blame", "--format", format])
-        .current_dir(root)
+        .args([
+            "check",
+            "examples",
+            "--no-blame",
+            "--now",
+            "2026-12-01",
+            "--format",
+            format,
+        ])
+        .current_dir(repository())
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .output()

@@ -74,6 +74,10 @@ fn every_rule_passes_its_pass_fixtures_and_fails_its_fail_fixtures() {
             corpus_fixtures(rule, &dir, &pass, &fail, &registry);
             continue;
         }
+        if rule.check.is_some_and(Check::is_history) {
+            history_fixtures(rule, &dir, &pass, &fail, &registry);
+            continue;
+        }
         for path in pass {
             let findings = check_as(&load(&path, &dir), kind, &settings, &registry);
             let own: Vec<_> = findings
@@ -140,7 +144,7 @@ fn corpus_fixtures(
         let settings = Settings::defaults(repo.to_path_buf());
         let (candidates, _, errors) = discover::discover(&[repo.to_path_buf()], repo);
         assert!(errors.is_empty(), "{errors:?}");
-        aims_lint::lint::lint(&candidates, &[], &settings, registry, repo)
+        aims_lint::lint::lint(&candidates, &[], &settings, registry, repo, None)
     };
     for repo in pass {
         let outcome = run(repo);
@@ -169,6 +173,120 @@ fn corpus_fixtures(
         s.set_snapshot_path(dir.join("snapshots"));
         s.set_prepend_module_to_snapshot(false);
         s.set_omit_expression(true);
+        s.bind(|| insta::assert_snapshot!(name, render(&outcome, registry)));
+    }
+}
+
+/// Build the history of `fixture/history.yaml` in a temporary git repository: each commit, with
+/// its author and date (author and committer alike), writes its files or, for `null`,
+/// deletes them. Returns the repository and the `now` of the fixture.
+fn build_history(fixture: &Path) -> (tempfile::TempDir, String) {
+    let text = std::fs::read_to_string(fixture.join("history.yaml")).unwrap();
+    let source = SourceFile::new("history.yaml", text.clone());
+    let node =
+        aims_lint::parse::yaml::parse(&source, &text, 1, aims_lint::parse::yaml::Limits::default())
+            .unwrap()
+            .docs
+            .remove(0);
+    let spec = node.to_json();
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str], author: &str, date: &str| {
+        let (name, email) = author.split_once(" <").unwrap();
+        let email = email.trim_end_matches('>');
+        let date = format!("{date}T12:00:00Z");
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_NAME", name)
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_COMMITTER_NAME", name)
+            .env("GIT_COMMITTER_EMAIL", email)
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(
+        &["init", "-q", "-b", "main"],
+        "Fixture <fixture@example.org>",
+        "2026-01-01",
+    );
+    for c in spec["commits"].as_array().unwrap() {
+        let author = c["author"].as_str().unwrap();
+        let date = c["date"].as_str().unwrap();
+        for (path, content) in c["files"].as_object().unwrap() {
+            let file = dir.path().join(path);
+            match content.as_str() {
+                Some(text) => {
+                    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+                    std::fs::write(&file, text).unwrap();
+                }
+                None => std::fs::remove_file(&file).unwrap(),
+            }
+        }
+        git(&["add", "-A"], author, date);
+        git(
+            &["commit", "-q", "-m", c["message"].as_str().unwrap()],
+            author,
+            date,
+        );
+    }
+    (dir, spec["now"].as_str().unwrap().to_string())
+}
+
+/// A history rule's fixtures are histories (`history.yaml`), built at test time.
+fn history_fixtures(
+    rule: &Rule,
+    dir: &Path,
+    pass: &[PathBuf],
+    fail: &[PathBuf],
+    registry: &Registry,
+) {
+    let run = |fixture: &Path| {
+        let (repo, now) = build_history(fixture);
+        let mut settings = Settings::defaults(repo.path().to_path_buf());
+        settings.today = now;
+        let (candidates, _, errors) = discover::discover(&[repo.path().to_path_buf()], repo.path());
+        assert!(errors.is_empty(), "{errors:?}");
+        let git = aims_lint::git::open(repo.path()).unwrap();
+        let outcome = aims_lint::lint::lint(
+            &candidates,
+            &[],
+            &settings,
+            registry,
+            repo.path(),
+            Some(&git),
+        );
+        (repo, outcome)
+    };
+    for fixture in pass {
+        let (_repo, outcome) = run(fixture);
+        let own: Vec<_> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.rule.id == rule.info.id || f.rule.control.is_none())
+            .collect();
+        assert!(own.is_empty(), "{}: {own:#?}", fixture.display());
+    }
+    for fixture in fail {
+        let (_repo, mut outcome) = run(fixture);
+        outcome.findings.retain(|f| f.rule.id == rule.info.id);
+        assert!(
+            !outcome.findings.is_empty(),
+            "{}: the rule did not fire",
+            fixture.display()
+        );
+        let name = fixture.file_name().unwrap().to_string_lossy().to_string();
+        let mut s = insta::Settings::clone_current();
+        s.set_snapshot_path(dir.join("snapshots"));
+        s.set_prepend_module_to_snapshot(false);
+        s.set_omit_expression(true);
+        // Commit ids depend on nothing but the fixture: authors, dates and contents are fixed.
         s.bind(|| insta::assert_snapshot!(name, render(&outcome, registry)));
     }
 }

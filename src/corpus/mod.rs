@@ -6,6 +6,7 @@
 //! spans), the roles and people of a roles file, the control list of a Statement of
 //! Applicability. Small enough for 100,000 documents; the rules in [`rules`] run on it.
 
+pub mod history;
 pub mod rules;
 
 use std::collections::HashMap;
@@ -76,6 +77,14 @@ pub struct Entry {
     pub people: Vec<String>,
     /// For a Statement of Applicability: its controls, and where `controls` is.
     pub controls: Option<(Span, Vec<Listed>)>,
+    /// For a roles file: each person, by the names and e-mails they go by (normalised).
+    pub persons: Vec<Vec<String>>,
+    /// Who approved it (`approved_by`, or `aims.approved_by` of a card), and where.
+    pub approved_by: Option<(String, Span)>,
+    /// The review date it declares (`last_reviewed`), and where.
+    pub reviewed: Option<(String, Span)>,
+    /// Its review interval in months (`review_interval_months`).
+    pub interval: Option<u32>,
 }
 
 /// Lower case, every run of characters that are not letters or digits one `-`: how names are
@@ -284,6 +293,20 @@ impl Entry {
             ("statement-of-applicability", Some(root)) => controls_of(root),
             _ => None,
         };
+        let persons = match (kind, root) {
+            ("roles", Some(root)) => persons_of(root),
+            _ => Vec::new(),
+        };
+        let located = |pointers: &[&str]| {
+            let root = root?;
+            pointers.iter().find_map(|p| {
+                let l = root.lookup(p)?;
+                Some((scalar(l.node)?, l.node.span))
+            })
+        };
+        let approved_by = located(&["/approved_by", "/aims/approved_by"]);
+        let reviewed = located(&["/last_reviewed"]);
+        let interval = located(&["/review_interval_months"]).and_then(|(v, _)| v.parse().ok());
         Self {
             rel: place.rel.to_string(),
             rel_to_base: place.rel_to_base.map(str::to_string),
@@ -298,8 +321,30 @@ impl Entry {
             cited,
             people,
             controls,
+            persons,
+            approved_by,
+            reviewed,
+            interval,
         }
     }
+}
+
+/// Each person of a roles file, by every name and e-mail they go by, normalised.
+fn persons_of(root: &Node) -> Vec<Vec<String>> {
+    values_at(root, "/people/*")
+        .into_iter()
+        .map(|(_, person)| {
+            let mut names = Vec::new();
+            for at in ["/id", "/name", "/git_emails/*", "/email"] {
+                for (_, node) in values_at(person, at) {
+                    if let Some(s) = scalar(node) {
+                        names.push(normalise(&s));
+                    }
+                }
+            }
+            names
+        })
+        .collect()
 }
 
 /// Every name a role or person of a roles file goes by: ids, names, git e-mails.

@@ -22,11 +22,6 @@ use serde::Serialize;
 
 use crate::finding::Finding;
 
-/// Upper bound on the cache of decoded objects. A walk reads every commit and tree of the
-/// history once per file; at 64 MiB, 10,000 commits no longer fitted and each of 200 files paid
-/// the whole walk again (about 0.8 s each). The cap is rarely reached: peak RSS was 119 MB there.
-const OBJECT_CACHE_BYTES: usize = 256 * 1024 * 1024;
-
 /// How a line relates to the history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -112,9 +107,12 @@ impl Blamer {
     /// Open the repository whose work tree is `root`; `None` outside a git repository.
     #[must_use]
     pub fn open(root: &Path) -> Option<Self> {
-        let mut repo = gix::open(root).ok()?;
-        repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
-        repo.workdir()?;
+        Some(Self::new(super::handle(&super::open(root)?)))
+    }
+
+    /// Blame with `repo` (a handle of the run's repository).
+    #[must_use]
+    pub fn new(repo: gix::Repository) -> Self {
         let head = repo.head_id().ok().map(gix::Id::detach);
         let shallow = match repo.shallow_commits() {
             Ok(Some(commits)) => {
@@ -131,11 +129,11 @@ impl Blamer {
             }
             _ => None,
         };
-        Some(Self {
+        Self {
             repo,
             head,
             shallow,
-        })
+        }
     }
 
     /// True in a shallow clone.
@@ -294,7 +292,7 @@ fn rfc3339(seconds: i64, offset: i32) -> Option<String> {
 /// longer compiled where dependencies are resolved afresh, as `cargo install` and pre-commit
 /// do: issue 10). Here names and e-mails are bytes, whatever versions resolve.
 #[derive(Debug, Default)]
-struct Mailmap {
+pub(crate) struct Mailmap {
     /// By the e-mail to replace, lower-cased: git compares e-mails and names without case.
     by_email: HashMap<Vec<u8>, Identities>,
 }
@@ -314,7 +312,7 @@ struct Replacement {
 }
 
 impl Mailmap {
-    fn new(snapshot: &gix::mailmap::Snapshot) -> Self {
+    pub(crate) fn new(snapshot: &gix::mailmap::Snapshot) -> Self {
         let mut map = Self::default();
         // The snapshot has merged its entries already: one per e-mail without a name, and one
         // per e-mail and name.
@@ -340,7 +338,7 @@ impl Mailmap {
     }
 
     /// The name and e-mail to show for `name <email>`.
-    fn resolve<'a>(&'a self, name: &'a [u8], email: &'a [u8]) -> (&'a BStr, &'a BStr) {
+    pub(crate) fn resolve<'a>(&'a self, name: &'a [u8], email: &'a [u8]) -> (&'a BStr, &'a BStr) {
         let found = self.by_email.get(&email.to_ascii_lowercase()).map(|ids| {
             ids.by_name
                 .get(&name.to_ascii_lowercase())

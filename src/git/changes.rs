@@ -131,14 +131,23 @@ impl Changes {
     /// Not a git repository, no commit yet, `reference` unknown, or no merge base (a shallow
     /// clone), each with what to do.
     pub fn open(root: &Path, reference: &str) -> Result<Self, String> {
-        let fetch =
-            "in GitHub Actions, check out with `fetch-depth: 0`; elsewhere `git fetch` the branch";
         let repo = gix::open(root).map_err(|e| {
             format!(
                 "--changed-since needs a git repository, and {} is not one: {e}",
                 root.display()
             )
         })?;
+        Self::new(repo, root, reference)
+    }
+
+    /// Find the merge base of `HEAD` and `reference` with `repo` (a handle of the run's
+    /// repository, whose work tree is `root`).
+    ///
+    /// # Errors
+    /// As [`Changes::open`].
+    pub fn new(repo: gix::Repository, root: &Path, reference: &str) -> Result<Self, String> {
+        let fetch =
+            "in GitHub Actions, check out with `fetch-depth: 0`; elsewhere `git fetch` the branch";
         let head = repo
             .head_id()
             .map_err(|e| format!("--changed-since: HEAD has no commit: {e}"))?;

@@ -1,0 +1,160 @@
+//! The history of documents: for each, the commits that changed it, newest first, found in one
+//! walk of the first-parent history from `HEAD` (a tree diff per commit, restricted to
+//! nothing: unchanged subtrees are skipped by id, so a commit costs what it changed).
+//!
+//! Renames are not followed: a moved document's history starts at the move, which the history
+//! rules read as the document being added (never as an edit after approval). In a shallow
+//! clone the walk stops at the boundary and says so: the history rules then say they need more
+//! history rather than guess.
+
+use std::collections::{HashMap, HashSet};
+
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+
+use super::blame::Mailmap;
+
+/// One commit that changed a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// The commit.
+    pub commit: ObjectId,
+    /// Its author time, seconds since the epoch.
+    pub time: i64,
+    /// Its author's name, after `.mailmap`.
+    pub author: String,
+    /// Its author's e-mail, after `.mailmap`.
+    pub email: String,
+    /// The document's blob after the commit; `None` when the commit deleted it.
+    pub blob: Option<ObjectId>,
+    /// Whether the commit added the document (it was not in the first parent).
+    pub added: bool,
+}
+
+impl Revision {
+    /// The commit id, abbreviated as git prints it.
+    #[must_use]
+    pub fn short(&self) -> String {
+        self.commit.to_hex_with_len(7).to_string()
+    }
+
+    /// The author time as a date, `YYYY-MM-DD` (UTC).
+    #[must_use]
+    pub fn date(&self) -> String {
+        jiff::Timestamp::from_second(self.time)
+            .map(|t| t.strftime("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// The history of the documents asked for.
+#[derive(Debug, Default)]
+pub struct Log {
+    /// For each path (relative to the repository root), its revisions, newest first.
+    pub files: HashMap<String, Vec<Revision>>,
+    /// The walk reached a shallow clone's boundary: older changes are unknown.
+    pub truncated: bool,
+    /// Commits walked.
+    pub commits: usize,
+}
+
+/// Walk the first-parent history from `HEAD` once, recording every commit that changed one of
+/// `paths`.
+#[must_use]
+pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<String, S>) -> Log {
+    let mut out = Log::default();
+    if paths.is_empty() {
+        return out;
+    }
+    let Ok(head) = repo.head_id() else {
+        return out;
+    };
+    let boundary: HashSet<ObjectId> = match repo.shallow_commits() {
+        Ok(Some(commits)) => commits.iter().copied().collect(),
+        _ => HashSet::new(),
+    };
+    let mailmap = Mailmap::new(&repo.open_mailmap());
+    let mut options = gix::diff::Options::default();
+    options.track_path().track_rewrites(None);
+    let empty = repo.empty_tree();
+    let mut id = Some(head.detach());
+    while let Some(commit_id) = id.take() {
+        let Ok(commit) = repo.find_commit(commit_id) else {
+            break;
+        };
+        out.commits += 1;
+        let Ok(tree) = commit.tree() else {
+            break;
+        };
+        let parent = commit.parent_ids().next().map(gix::Id::detach);
+        if boundary.contains(&commit_id) {
+            // Its parents are not in this clone: what it changed cannot be told from what it
+            // inherited.
+            out.truncated = true;
+            break;
+        }
+        let parent_tree = match parent {
+            Some(p) => {
+                let Ok(t) = repo.find_commit(p).and_then(|c| c.tree()) else {
+                    out.truncated = true;
+                    break;
+                };
+                t
+            }
+            None => empty.clone(),
+        };
+        let Ok(changes) = repo.diff_tree_to_tree(Some(&parent_tree), Some(&tree), Some(options))
+        else {
+            break;
+        };
+        let (time, author, email) = match commit.author() {
+            Ok(a) => {
+                let (name, email) = mailmap.resolve(a.name, a.email);
+                (
+                    a.time().map_or(0, |t| t.seconds),
+                    name.to_string(),
+                    email.to_string(),
+                )
+            }
+            Err(_) => (0, String::new(), String::new()),
+        };
+        for change in changes {
+            use gix::object::tree::diff::ChangeDetached as C;
+            let (location, blob, added) = match change {
+                C::Addition {
+                    location,
+                    entry_mode,
+                    id,
+                    ..
+                } if entry_mode.is_blob() => (location, Some(id), true),
+                C::Modification {
+                    location,
+                    entry_mode,
+                    id,
+                    ..
+                } if entry_mode.is_blob() => (location, Some(id), false),
+                C::Deletion { location, .. } => (location, None, false),
+                _ => continue,
+            };
+            let Ok(path) = location.to_str() else {
+                continue;
+            };
+            if !paths.contains(path) {
+                continue;
+            }
+            out.files
+                .entry(path.to_string())
+                .or_default()
+                .push(Revision {
+                    commit: commit_id,
+                    time,
+                    author: author.clone(),
+                    email: email.clone(),
+                    blob,
+                    added,
+                });
+        }
+        id = parent;
+    }
+    out
+}
