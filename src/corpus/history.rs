@@ -139,8 +139,7 @@ enum Edits {
     Unknown,
 }
 
-/// The newest revision at or after `from` whose content differs from its parent's by more
-/// than `ignore` allows.
+/// The newest revision at or after `from` whose content `differs` from its parent's.
 fn newest_change(
     revs: &[Revision],
     from: usize,
@@ -148,14 +147,13 @@ fn newest_change(
     versions: &mut Versions<'_>,
     differs: impl Fn(&Version, &Version) -> bool,
 ) -> Edits {
-    for i in from..revs.len() {
-        if revs[i].added {
+    for (i, rev) in revs.iter().enumerate().skip(from) {
+        if rev.added {
             return Edits::OnlyAdded;
         }
-        let (Some(now), Some(before)) = (
-            versions.get(rel, revs[i].blob),
-            revs.get(i + 1).and_then(|r| versions.get(rel, r.blob)),
-        ) else {
+        let (Some(now), Some(before)) =
+            (versions.get(rel, rev.blob), versions.get(rel, rev.previous))
+        else {
             return Edits::Unknown;
         };
         if differs(&now, &before) {
@@ -169,8 +167,10 @@ fn substantive(a: &Version, b: &Version) -> bool {
     a.data != b.data || a.body != b.body
 }
 
-/// The first line of `now` that is not in `before` (white space ignored), 1-based.
-fn first_new_line(now: &str, before: &str) -> Option<u32> {
+/// The first line of `now` that is not in `before` (white space ignored), 1-based. Comments
+/// are not content: a line with a suppression comment, or a YAML comment in a YAML file, is
+/// passed over.
+fn first_new_line(now: &str, before: &str, yaml: bool) -> Option<u32> {
     let old: HashSet<String> = before
         .lines()
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -178,7 +178,8 @@ fn first_new_line(now: &str, before: &str) -> Option<u32> {
     now.lines()
         .position(|l| {
             let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
-            !l.is_empty() && !old.contains(&l)
+            let comment = l.contains(crate::suppress::MARKER) || (yaml && l.starts_with('#'));
+            !l.is_empty() && !comment && !old.contains(&l)
         })
         .and_then(|i| u32::try_from(i + 1).ok())
 }
@@ -341,12 +342,12 @@ fn review(
 
 /// The newest revision that changed the approval, or `None` when it is not known.
 fn approval_revision(rel: &str, revs: &[Revision], versions: &mut Versions<'_>) -> Option<usize> {
-    for i in 0..revs.len() {
-        if revs[i].added {
+    for (i, rev) in revs.iter().enumerate() {
+        if rev.added {
             return Some(i);
         }
-        let now = versions.get(rel, revs[i].blob)?;
-        let before = versions.get(rel, revs.get(i + 1)?.blob)?;
+        let now = versions.get(rel, rev.blob)?;
+        let before = versions.get(rel, rev.previous)?;
         if now.approval != before.approval {
             return Some(i);
         }
@@ -370,10 +371,10 @@ fn edited_after_approval(
     };
     // Substantive commits after the approval, newest first.
     let mut edits = Vec::new();
-    for i in 0..a {
+    for (i, rev) in revs.iter().enumerate().take(a) {
         let (Some(now), Some(before)) = (
-            versions.get(&entry.rel, revs[i].blob),
-            versions.get(&entry.rel, revs[i + 1].blob),
+            versions.get(&entry.rel, rev.blob),
+            versions.get(&entry.rel, rev.previous),
         ) else {
             continue;
         };
@@ -390,7 +391,10 @@ fn edited_after_approval(
     let source = SourceFile::new(entry.rel.clone(), text);
     let at = versions
         .get(&entry.rel, approved.blob)
-        .and_then(|v| first_new_line(source.text(), &v.text))
+        .and_then(|v| {
+            let yaml = Format::from_path(&entry.rel) != Some(Format::Markdown);
+            first_new_line(source.text(), &v.text, yaml)
+        })
         .map_or(span, |line| source.first_line_of(source.line_span(line)));
     let more = match edits.len() {
         1 => String::new(),

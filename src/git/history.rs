@@ -1,6 +1,12 @@
 //! The history of documents: for each, the commits that changed it, newest first, found in one
-//! walk of the first-parent history from `HEAD` (a tree diff per commit, restricted to
-//! nothing: unchanged subtrees are skipped by id, so a commit costs what it changed).
+//! walk of every commit reachable from `HEAD`, by commit time (a tree diff of each commit
+//! against its parent: unchanged subtrees are skipped by id, so a commit costs what it
+//! changed).
+//!
+//! Merge commits are not diffed: the commits of the merged branch carry the changes and their
+//! real authors (a first-parent walk would credit every change of a pull request to whoever
+//! merged it, and the approver who merges would look like its author). What a merge itself
+//! changes (a conflict resolution) is not seen.
 //!
 //! Renames are not followed: a moved document's history starts at the move, which the history
 //! rules read as the document being added (never as an edit after approval). In a shallow
@@ -27,6 +33,8 @@ pub struct Revision {
     pub email: String,
     /// The document's blob after the commit; `None` when the commit deleted it.
     pub blob: Option<ObjectId>,
+    /// Its blob before the commit (in the parent); `None` when the commit added it.
+    pub previous: Option<ObjectId>,
     /// Whether the commit added the document (it was not in the first parent).
     pub added: bool,
 }
@@ -58,8 +66,7 @@ pub struct Log {
     pub commits: usize,
 }
 
-/// Walk the first-parent history from `HEAD` once, recording every commit that changed one of
-/// `paths`.
+/// Walk the history from `HEAD` once, recording every commit that changed one of `paths`.
 #[must_use]
 pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<String, S>) -> Log {
     let mut out = Log::default();
@@ -77,35 +84,36 @@ pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<St
     let mut options = gix::diff::Options::default();
     options.track_path().track_rewrites(None);
     let empty = repo.empty_tree();
-    let mut id = Some(head.detach());
-    while let Some(commit_id) = id.take() {
-        let Ok(commit) = repo.find_commit(commit_id) else {
+    let Ok(walk) = repo
+        .rev_walk([head.detach()])
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(
+            gix::traverse::commit::simple::CommitTimeOrder::NewestFirst,
+        ))
+        .all()
+    else {
+        return out;
+    };
+    for info in walk {
+        let Ok(info) = info else {
+            out.truncated = true;
             break;
         };
         out.commits += 1;
-        let Ok(tree) = commit.tree() else {
-            break;
-        };
-        let parent = commit.parent_ids().next().map(gix::Id::detach);
+        let commit_id = info.id;
         if boundary.contains(&commit_id) {
             // Its parents are not in this clone: what it changed cannot be told from what it
             // inherited.
             out.truncated = true;
-            break;
+            continue;
         }
-        let parent_tree = match parent {
-            Some(p) => {
-                let Ok(t) = repo.find_commit(p).and_then(|c| c.tree()) else {
-                    out.truncated = true;
-                    break;
-                };
-                t
-            }
-            None => empty.clone(),
-        };
-        let Ok(changes) = repo.diff_tree_to_tree(Some(&parent_tree), Some(&tree), Some(options))
+        let parents: Vec<ObjectId> = info.parent_ids.iter().copied().collect();
+        if parents.len() > 1 {
+            continue;
+        }
+        let Some((commit, changes)) = changes_of(repo, commit_id, parents.first(), &empty, options)
         else {
-            break;
+            out.truncated = true;
+            continue;
         };
         let (time, author, email) = match commit.author() {
             Ok(a) => {
@@ -119,22 +127,8 @@ pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<St
             Err(_) => (0, String::new(), String::new()),
         };
         for change in changes {
-            use gix::object::tree::diff::ChangeDetached as C;
-            let (location, blob, added) = match change {
-                C::Addition {
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } if entry_mode.is_blob() => (location, Some(id), true),
-                C::Modification {
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } if entry_mode.is_blob() => (location, Some(id), false),
-                C::Deletion { location, .. } => (location, None, false),
-                _ => continue,
+            let Some((location, blob, previous)) = touched(change) else {
+                continue;
             };
             let Ok(path) = location.to_str() else {
                 continue;
@@ -151,10 +145,59 @@ pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<St
                     author: author.clone(),
                     email: email.clone(),
                     blob,
-                    added,
+                    previous,
+                    added: previous.is_none(),
                 });
         }
-        id = parent;
     }
     out
+}
+
+/// The commit `id` and what it changed against `parent` (or against nothing, for a root
+/// commit); `None` when an object is missing.
+fn changes_of<'r>(
+    repo: &'r gix::Repository,
+    id: ObjectId,
+    parent: Option<&ObjectId>,
+    empty: &gix::Tree<'r>,
+    options: gix::diff::Options,
+) -> Option<(
+    gix::Commit<'r>,
+    Vec<gix::object::tree::diff::ChangeDetached>,
+)> {
+    let commit = repo.find_commit(id).ok()?;
+    let tree = commit.tree().ok()?;
+    let parent_tree = match parent {
+        Some(p) => repo.find_commit(*p).and_then(|c| c.tree()).ok()?,
+        None => empty.clone(),
+    };
+    let changes = repo
+        .diff_tree_to_tree(Some(&parent_tree), Some(&tree), Some(options))
+        .ok()?;
+    Some((commit, changes))
+}
+
+/// The path a change touched, the file's blob after it and before it; `None` for what is
+/// not a file (trees, submodules).
+fn touched(
+    change: gix::object::tree::diff::ChangeDetached,
+) -> Option<(gix::bstr::BString, Option<ObjectId>, Option<ObjectId>)> {
+    use gix::object::tree::diff::ChangeDetached as C;
+    match change {
+        C::Addition {
+            location,
+            entry_mode,
+            id,
+            ..
+        } if entry_mode.is_blob() => Some((location, Some(id), None)),
+        C::Modification {
+            location,
+            entry_mode,
+            id,
+            previous_id,
+            ..
+        } if entry_mode.is_blob() => Some((location, Some(id), Some(previous_id))),
+        C::Deletion { location, id, .. } => Some((location, None, Some(id))),
+        _ => None,
+    }
 }
