@@ -74,7 +74,7 @@ struct FileOutput {
     /// Its path relative to the folder of aims-lint.toml, when under it.
     rel_to_base: Option<String>,
     /// What the corpus keeps of it, when it could be parsed.
-    entry: Option<Entry>,
+    entry: Option<Box<Entry>>,
     /// Whether its findings are reported (a document read only for the corpus is not).
     report: bool,
 }
@@ -116,7 +116,7 @@ pub fn lint(
         .map(|(c, report)| process(c, *report, settings, registry, &base, &cx))
         .collect();
     let mut out = Outcome::default();
-    let mut files: Vec<FileOutput> = Vec::new();
+    let mut files: Vec<FileOutput> = Vec::with_capacity(results.len());
     for r in results {
         match r {
             FileResult::Checked(file) => files.push(*file),
@@ -193,15 +193,18 @@ fn corpus_stage(
     {
         return;
     }
-    let entries: Vec<Entry> = files.iter().filter_map(|f| f.entry.clone()).collect();
+    let entries: Vec<Entry> = files
+        .iter_mut()
+        .filter_map(|f| f.entry.take().map(|e| *e))
+        .collect();
     let corpus = Corpus::new(entries);
-    let cx = corpus::rules::Context {
-        corpus: &corpus,
+    let cx = corpus::rules::Context::new(
+        &corpus,
         registry,
         root,
-        max_file_size: settings.max_file_size,
-        limits: settings.limits,
-    };
+        settings.max_file_size,
+        settings.limits,
+    );
     let pending = corpus::rules::run(&cx);
     attach(files, &corpus, registry, pending, errors);
     if let Some(repo) = git.map(crate::git::handle) {
@@ -352,7 +355,7 @@ fn process(
         }
     };
     let entry = (kind != "unknown").then(|| {
-        Entry::of(
+        Box::new(Entry::of(
             &doc,
             &kind,
             corpus::Place {
@@ -361,7 +364,7 @@ fn process(
                 path: c.path.clone(),
             },
             registry,
-        )
+        ))
     });
     let waivers = if report {
         Waivers::of(&source, format, cx)

@@ -7,6 +7,7 @@
 //! edit: a repository that adopts aims-lint commits documents approved months before.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -75,16 +76,16 @@ struct Versions<'a> {
     repo: &'a gix::Repository,
     limits: parse::yaml::Limits,
     max: u64,
-    cache: HashMap<gix::ObjectId, Option<Version>>,
+    cache: HashMap<gix::ObjectId, Option<Rc<Version>>>,
 }
 
 impl Versions<'_> {
-    fn get(&mut self, rel: &str, blob: Option<gix::ObjectId>) -> Option<Version> {
+    fn get(&mut self, rel: &str, blob: Option<gix::ObjectId>) -> Option<Rc<Version>> {
         let blob = blob?;
         if let Some(v) = self.cache.get(&blob) {
             return v.clone();
         }
-        let version = self.read(rel, blob);
+        let version = self.read(rel, blob).map(Rc::new);
         self.cache.insert(blob, version.clone());
         version
     }
@@ -211,11 +212,28 @@ pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
     if rules.is_empty() {
         return (Vec::new(), false);
     }
+    // Only the documents a history rule can judge: those that record an approval or a
+    // review, impact assessments, and the systems and cards they cover. A repository of
+    // dataset cards alone walks no history.
+    let assessed: HashSet<String> = cx
+        .corpus
+        .of_kind("impact-assessment")
+        .filter_map(|(_, e)| e.system.as_deref().map(normalise))
+        .collect();
+    let judged = |e: &Entry| {
+        e.approved_by.is_some()
+            || e.reviewed.is_some()
+            || e.kind == "impact-assessment"
+            || (matches!(e.kind.as_str(), "ai-system" | "model-card")
+                && e.system
+                    .as_deref()
+                    .is_some_and(|s| assessed.contains(&normalise(s))))
+    };
     let wanted: HashSet<String> = cx
         .corpus
         .entries
         .iter()
-        .filter(|e| rules.iter().any(|(_, r, _)| applies(r, e)))
+        .filter(|e| judged(e) && rules.iter().any(|(_, r, _)| applies(r, e)))
         .map(|e| e.rel.clone())
         .collect();
     let log = history::log(h.repo, &wanted);
@@ -227,29 +245,11 @@ pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
     };
     let mut out = Vec::new();
     let today = h.today.parse::<jiff::civil::Date>().ok();
+    let mut latest: Option<Latest<'_>> = None;
     for (e, entry) in cx.corpus.entries.iter().enumerate() {
         let Some(revs) = log.files.get(&entry.rel).filter(|r| !r.is_empty()) else {
             if log.truncated {
-                // A shallow clone whose history does not reach the document: say so rather
-                // than pass it.
-                for (r, rule, check) in &rules {
-                    let judged = match check {
-                        Check::ReviewWithinInterval => entry.reviewed.as_ref(),
-                        Check::UnchangedSinceApproval | Check::ApproverIsNotAuthor => {
-                            entry.approved_by.as_ref()
-                        }
-                        _ => None,
-                    };
-                    if let (true, Some((_, span))) = (applies(rule, entry), judged) {
-                        out.push(Pending {
-                            entry: e,
-                            rule: *r,
-                            span: *span,
-                            detail: needs_history(),
-                            pointer: None,
-                        });
-                    }
-                }
+                out.extend(shallow(&rules, e, entry));
             }
             continue;
         };
@@ -283,7 +283,9 @@ pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
                     }
                 }
                 Check::AssessmentNewerThanSystem => {
-                    stale_assessment(cx, &log, revs, entry, &mut versions, &mut push);
+                    let latest =
+                        latest.get_or_insert_with(|| latest_changes(cx, &log, &mut versions));
+                    stale_assessment(latest, revs, entry, &mut push);
                 }
                 _ => {}
             }
@@ -458,35 +460,57 @@ fn approver_is_author(
     }
 }
 
+/// For each AI system (normalised id), each record and model card of it, with its newest
+/// substantive change if it has one.
+type Latest<'c> = HashMap<String, Vec<(&'c Entry, Option<Revision>)>>;
+
+fn latest_changes<'c>(cx: &Context<'c>, log: &Log, versions: &mut Versions<'_>) -> Latest<'c> {
+    let mut latest: Latest<'c> = HashMap::new();
+    for other in &cx.corpus.entries {
+        if !matches!(other.kind.as_str(), "ai-system" | "model-card") {
+            continue;
+        }
+        let (Some(system), Some(theirs)) = (other.system.as_deref(), log.files.get(&other.rel))
+        else {
+            continue;
+        };
+        let change = match newest_change(theirs, 0, &other.rel, versions, substantive) {
+            Edits::At(i) => Some(theirs[i].clone()),
+            Edits::OnlyAdded | Edits::Unknown => None,
+        };
+        latest
+            .entry(normalise(system))
+            .or_default()
+            .push((other, change));
+    }
+    latest
+}
+
 fn stale_assessment(
-    cx: &Context<'_>,
-    log: &Log,
+    latest: &Latest<'_>,
     revs: &[Revision],
     entry: &Entry,
-    versions: &mut Versions<'_>,
     push: &mut impl FnMut(Span, String, Option<&str>),
 ) {
     let Some(system) = entry.system.as_deref().map(normalise) else {
         return;
     };
     let assessed = &revs[0];
-    let mut newest: Option<(&Entry, &Revision)> = None;
-    for other in &cx.corpus.entries {
-        let covered = matches!(other.kind.as_str(), "ai-system" | "model-card")
-            && other.system.as_deref().map(normalise).as_deref() == Some(system.as_str());
-        if !covered {
-            continue;
-        }
-        let Some(theirs) = log.files.get(&other.rel) else {
-            continue;
-        };
-        if let Edits::At(i) = newest_change(theirs, 0, &other.rel, versions, substantive)
-            && theirs[i].time > assessed.time
-            && newest.is_none_or(|(_, r)| theirs[i].time > r.time)
-        {
-            newest = Some((other, &theirs[i]));
-        }
-    }
+    let Some(changes) = latest.get(&system) else {
+        return;
+    };
+    // Where system ids repeat (several units with a system each), the nearest ones.
+    let nearest = changes
+        .iter()
+        .map(|(e, _)| super::shared_folders(&entry.rel, &e.rel))
+        .max()
+        .unwrap_or(0);
+    let newest = changes
+        .iter()
+        .filter(|(e, _)| super::shared_folders(&entry.rel, &e.rel) == nearest)
+        .filter_map(|(e, c)| Some((e, c.as_ref()?)))
+        .filter(|(_, c)| c.time > assessed.time)
+        .max_by_key(|(_, c)| c.time);
     if let Some((other, change)) = newest {
         push(
             entry.anchor,
@@ -501,6 +525,31 @@ fn stale_assessment(
             None,
         );
     }
+}
+
+/// In a shallow clone whose history does not reach the document: a finding of each history
+/// rule that would judge it, saying so, rather than a pass.
+fn shallow(rules: &[(usize, &Rule, Check)], e: usize, entry: &Entry) -> Vec<Pending> {
+    let mut out = Vec::new();
+    for (r, rule, check) in rules {
+        let judged = match check {
+            Check::ReviewWithinInterval => entry.reviewed.as_ref(),
+            Check::UnchangedSinceApproval | Check::ApproverIsNotAuthor => {
+                entry.approved_by.as_ref()
+            }
+            _ => None,
+        };
+        if let (true, Some((_, span))) = (applies(rule, entry), judged) {
+            out.push(Pending {
+                entry: e,
+                rule: *r,
+                span: *span,
+                detail: needs_history(),
+                pointer: None,
+            });
+        }
+    }
+    out
 }
 
 /// What a history rule says in a shallow clone.

@@ -23,11 +23,11 @@ pub struct Cited {
     /// Index of the rule in [`Registry::rules`].
     pub rule: usize,
     /// The value as written.
-    pub value: String,
+    pub value: Box<str>,
     /// Where it is written.
     pub span: Span,
     /// Its JSON pointer.
-    pub pointer: String,
+    pub pointer: Box<str>,
 }
 
 /// One control of a Statement of Applicability.
@@ -133,71 +133,199 @@ pub fn names_of_path(rel: &str) -> Option<String> {
     Some(normalise(name)).filter(|n| !n.is_empty())
 }
 
-/// A digest of a document's text.
+/// A digest of a document's text: its length, and a hash that takes eight bytes a step (a
+/// byte at a time was a tenth of a 10,000-document run). It tells whether a file changed
+/// during the run; it is not a defence against anyone.
 #[must_use]
 pub fn digest(text: &str) -> (usize, u64) {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    for &byte in chunks.remainder() {
+        hash = (hash.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
     (text.len(), hash)
 }
 
+/// The values of several pointers at once, each with the index of its pointer: the pointers
+/// that start with `/**/` share one walk of the document.
+#[must_use]
+pub fn values_at_many<'a>(root: &'a Node, pointers: &[&str]) -> Vec<(usize, String, &'a Node)> {
+    let mut out = Vec::new();
+    // (pointer index, the key after `/**/`, the rest after that key)
+    let mut deep: Vec<(usize, String, &str)> = Vec::new();
+    for (i, p) in pointers.iter().enumerate() {
+        match p.strip_prefix("/**/") {
+            Some(rest) if !rest.starts_with("**") => {
+                let (key, tail) = rest.find('/').map_or((rest, ""), |at| rest.split_at(at));
+                deep.push((i, key.replace("~1", "/").replace("~0", "~"), tail));
+            }
+            _ => out.extend(values_at(root, p).into_iter().map(|(at, n)| (i, at, n))),
+        }
+    }
+    if deep.is_empty() {
+        return out;
+    }
+    // Every mapping of the document, with the path to it as (parent, key or index) links:
+    // a pointer is written out only for a mapping that holds a key asked for.
+    let mut arena: Vec<(usize, Option<Result<&'a str, usize>>)> = vec![(0, None)];
+    let mut stack: Vec<(&'a Node, usize)> = vec![(root, 0)];
+    let pointer_of = |arena: &[(usize, Option<Result<&str, usize>>)], mut at: usize| {
+        let mut steps = Vec::new();
+        while at != 0 {
+            steps.push(arena[at].1);
+            at = arena[at].0;
+        }
+        let mut pointer = String::new();
+        for step in steps.into_iter().rev().flatten() {
+            pointer.push('/');
+            match step {
+                Ok(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+                Err(i) => pointer.push_str(&i.to_string()),
+            }
+        }
+        pointer
+    };
+    while let Some((node, at)) = stack.pop() {
+        match &node.value {
+            NodeValue::Map(entries) => {
+                let mut here: Option<String> = None;
+                for e in entries {
+                    for (i, key, tail) in &deep {
+                        if e.key != *key {
+                            continue;
+                        }
+                        let base = here.get_or_insert_with(|| pointer_of(&arena, at));
+                        let escaped = e.key.replace('~', "~0").replace('/', "~1");
+                        for (below, n) in values_at(&e.value, tail) {
+                            out.push((*i, format!("{base}/{escaped}{below}"), n));
+                        }
+                    }
+                }
+                for e in entries.iter().rev() {
+                    arena.push((at, Some(Ok(&e.key))));
+                    stack.push((&e.value, arena.len() - 1));
+                }
+            }
+            NodeValue::Seq(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    arena.push((at, Some(Err(i))));
+                    stack.push((item, arena.len() - 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Every value at `pointer` (where `*` is every item of a list and `**` any depth of
-/// mappings and lists, itself included), with its JSON pointer.
+/// mappings and lists, itself included), with its JSON pointer, in document order.
+///
+/// One walk with an explicit stack (documents may nest deeply); the pointer of a visited node
+/// is kept as a link to its parent's and written out only for the values that match: `/**/owner`
+/// visits every node of a document.
 #[must_use]
 pub fn values_at<'a>(root: &'a Node, pointer: &str) -> Vec<(String, &'a Node)> {
-    let mut here = vec![(String::new(), root)];
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        let mut next = Vec::new();
-        if token == "**" {
-            while let Some((at, node)) = here.pop() {
+    enum Step<'a> {
+        Key(&'a str),
+        Index(usize),
+        Here,
+    }
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    // (parent, step) of every node reached; index 0 is the root.
+    let mut arena: Vec<(usize, Option<Step<'a>>)> = vec![(0, None)];
+    let mut stack: Vec<(usize, &'a Node, usize)> = vec![(0, root, 0)];
+    let mut found: Vec<usize> = Vec::new();
+    let mut nodes: Vec<&'a Node> = Vec::new();
+    while let Some((ti, node, at)) = stack.pop() {
+        let Some(token) = tokens.get(ti) else {
+            found.push(at);
+            nodes.push(node);
+            continue;
+        };
+        let mut children: Vec<(usize, &'a Node, usize)> = Vec::new();
+        let mut child = |step: Step<'a>, next: usize, n: &'a Node| {
+            arena.push((at, Some(step)));
+            children.push((next, n, arena.len() - 1));
+        };
+        match (&node.value, token.as_str()) {
+            (_, "**") => {
+                // Zero levels: the rest of the pointer from here; then one level more.
+                child(Step::Here, ti + 1, node);
                 match &node.value {
                     NodeValue::Seq(items) => {
                         for (i, item) in items.iter().enumerate() {
-                            here.push((format!("{at}/{i}"), item));
+                            child(Step::Index(i), ti, item);
                         }
                     }
                     NodeValue::Map(entries) => {
                         for e in entries {
-                            let key = e.key.replace('~', "~0").replace('/', "~1");
-                            here.push((format!("{at}/{key}"), &e.value));
+                            child(Step::Key(&e.key), ti, &e.value);
                         }
                     }
                     _ => {}
                 }
-                next.push((at, node));
             }
-            next.reverse();
-            here = next;
-            continue;
-        }
-        for (at, node) in here {
-            match (&node.value, token.as_str()) {
-                (NodeValue::Seq(items), "*") => {
-                    for (i, item) in items.iter().enumerate() {
-                        next.push((format!("{at}/{i}"), item));
-                    }
+            (NodeValue::Seq(items), "*") => {
+                for (i, item) in items.iter().enumerate() {
+                    child(Step::Index(i), ti + 1, item);
                 }
-                (NodeValue::Seq(items), t) => {
-                    if let Some(item) = t.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                        next.push((format!("{at}/{t}"), item));
-                    }
-                }
-                (NodeValue::Map(entries), t) => {
-                    if let Some(e) = entries.iter().find(|e| e.key == t) {
-                        let key = t.replace('~', "~0").replace('/', "~1");
-                        next.push((format!("{at}/{key}"), &e.value));
-                    }
-                }
-                _ => {}
             }
+            (NodeValue::Seq(items), t) => {
+                if let Some((i, item)) = t
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i).map(|n| (i, n)))
+                {
+                    child(Step::Index(i), ti + 1, item);
+                }
+            }
+            (NodeValue::Map(entries), t) => {
+                if let Some(e) = entries.iter().find(|e| e.key == t) {
+                    child(Step::Key(&e.key), ti + 1, &e.value);
+                }
+            }
+            _ => {}
         }
-        here = next;
+        // Reversed, so that the stack gives them back in document order.
+        stack.extend(children.into_iter().rev());
     }
-    here
+    found
+        .into_iter()
+        .zip(nodes)
+        .map(|(mut at, node)| {
+            let mut steps = Vec::new();
+            while at != 0 {
+                let (parent, step) = &arena[at];
+                steps.push(step);
+                at = *parent;
+            }
+            let mut pointer = String::new();
+            for step in steps.into_iter().rev() {
+                match step {
+                    Some(Step::Key(k)) => {
+                        pointer.push('/');
+                        pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    }
+                    Some(Step::Index(i)) => {
+                        pointer.push('/');
+                        pointer.push_str(&i.to_string());
+                    }
+                    Some(Step::Here) | None => {}
+                }
+            }
+            (pointer, node)
+        })
+        .collect()
 }
 
 /// A scalar as text (numbers and booleans as written), `None` for collections and null.
@@ -257,6 +385,8 @@ impl Entry {
         let stage = root.and_then(|r| string_at(r, "/lifecycle_stage"));
         let mut cited = Vec::new();
         if let Some(root) = root {
+            // Every pointer of every reference rule of the kind, with its rule.
+            let mut asked: Vec<(usize, &str)> = Vec::new();
             for (i, rule) in registry.rules().iter().enumerate() {
                 let Some(reference) = rule.reference.as_ref() else {
                     continue;
@@ -271,17 +401,17 @@ impl Entry {
                 {
                     continue;
                 }
-                for at in &reference.at {
-                    for (pointer, node) in values_at(root, at) {
-                        if let Some(value) = scalar(node) {
-                            cited.push(Cited {
-                                rule: i,
-                                value,
-                                span: node.span,
-                                pointer,
-                            });
-                        }
-                    }
+                asked.extend(reference.at.iter().map(|at| (i, at.as_str())));
+            }
+            let pointers: Vec<&str> = asked.iter().map(|(_, at)| *at).collect();
+            for (p, pointer, node) in values_at_many(root, &pointers) {
+                if let Some(value) = scalar(node) {
+                    cited.push(Cited {
+                        rule: asked[p].0,
+                        value: value.into_boxed_str(),
+                        span: node.span,
+                        pointer: pointer.into_boxed_str(),
+                    });
                 }
             }
         }
@@ -400,13 +530,40 @@ fn controls_of(root: &Node) -> Option<(Span, Vec<Listed>)> {
     Some((entry.key_span, listed))
 }
 
+/// How many leading folders two paths have in common: where names repeat (a repository of
+/// several business units, each with its own system records), a reference means the nearest.
+#[must_use]
+pub fn shared_folders(a: &str, b: &str) -> usize {
+    fn folders(p: &str) -> &str {
+        p.rsplit_once('/').map_or("", |(d, _)| d)
+    }
+    folders(a)
+        .split('/')
+        .zip(folders(b).split('/'))
+        .take_while(|(x, y)| x == y && !x.is_empty())
+        .count()
+}
+
 /// Every document of the run, indexed by kind and by name.
 #[derive(Debug, Default)]
 pub struct Corpus {
     /// The documents, sorted by path.
     pub entries: Vec<Entry>,
     by_kind: HashMap<String, Vec<usize>>,
-    by_rel: HashMap<String, usize>,
+    /// The documents (by path) of a kind that go by a name, by `kind` NUL `name`.
+    by_name: HashMap<String, Vec<usize>>,
+    /// Documents by folder, and by file name: where a path that resolves to nothing may have
+    /// meant to point (a typo in the name, or a file moved to another folder). Made when a
+    /// path first resolves to nothing.
+    near: std::sync::OnceLock<Near>,
+    /// Every name of every role and person of the roles files.
+    people: std::collections::HashSet<String>,
+}
+
+#[derive(Debug, Default)]
+struct Near {
+    by_dir: HashMap<String, Vec<usize>>,
+    by_file: HashMap<String, Vec<usize>>,
 }
 
 impl Corpus {
@@ -415,16 +572,97 @@ impl Corpus {
     pub fn new(mut entries: Vec<Entry>) -> Self {
         entries.sort_by(|a, b| a.rel.cmp(&b.rel));
         let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_rel = HashMap::new();
-        for (i, e) in entries.iter().enumerate() {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut people = std::collections::HashSet::new();
+        for (i, e) in entries.iter_mut().enumerate() {
+            people.extend(e.people.iter().cloned());
             by_kind.entry(e.kind.clone()).or_default().push(i);
-            by_rel.insert(e.rel.clone(), i);
+            for n in &e.names {
+                by_name
+                    .entry(format!("{}\0{n}", e.kind))
+                    .or_default()
+                    .push(i);
+            }
         }
         Self {
             entries,
             by_kind,
-            by_rel,
+            by_name,
+            near: std::sync::OnceLock::new(),
+            people,
         }
+    }
+
+    fn near(&self) -> &Near {
+        self.near.get_or_init(|| {
+            let mut near = Near::default();
+            for (i, e) in self.entries.iter().enumerate() {
+                let (dir, file) = e.rel.rsplit_once('/').unwrap_or(("", &e.rel));
+                near.by_dir.entry(dir.to_string()).or_default().push(i);
+                near.by_file.entry(file.to_lowercase()).or_default().push(i);
+            }
+            near
+        })
+    }
+
+    /// The document of `kind` that goes by `name` (normalised) nearest to `from` (a path):
+    /// of several with one name, the one with the longest folder path in common, then the
+    /// first by path.
+    #[must_use]
+    pub fn named(&self, kind: &str, name: &str, from: &str) -> Option<usize> {
+        let found = self.by_name.get(&format!("{kind}\0{name}"))?;
+        if found.len() <= 1 {
+            return found.first().copied();
+        }
+        // The candidates are in path order: those under the citing document's top folder
+        // are one range, found by bisection (a repository of many units, each naming its
+        // documents alike, would otherwise compare every unit's for every reference).
+        let mut range = found.as_slice();
+        if let Some((top, _)) = from.split_once('/') {
+            let prefix = format!("{top}/");
+            let rel = |i: &usize| self.entries[*i].rel.as_str();
+            let start = found.partition_point(|i| rel(i) < prefix.as_str());
+            let end = start + found[start..].partition_point(|i| rel(i).starts_with(&prefix));
+            if start < end {
+                range = &found[start..end];
+            }
+        }
+        let common = |i: &usize| shared_folders(from, &self.entries[*i].rel);
+        let best = range.iter().map(common).max()?;
+        range.iter().find(|i| common(i) == best).copied()
+    }
+
+    /// The document a path that resolves to nothing most likely meant (`rel` relative to the
+    /// repository root), of `kind` if given: one in the same folder whose file name is a few
+    /// edits away, else one with the same file name in another folder.
+    #[must_use]
+    pub fn near_path(&self, rel: &str, kind: Option<&str>) -> Option<usize> {
+        let near = self.near();
+        let of_kind = |i: &&usize| kind.is_none_or(|k| self.entries[**i].kind == k);
+        let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let file = file.to_lowercase();
+        let same_dir = near.by_dir.get(dir).into_iter().flatten().filter(of_kind);
+        let closest = same_dir
+            .filter_map(|i| {
+                let other = self.entries[*i].rel.rsplit('/').next()?.to_lowercase();
+                let d = crate::controls::levenshtein(&file, &other);
+                (d <= 4).then_some((d, *i))
+            })
+            .min();
+        closest.map(|(_, i)| i).or_else(|| {
+            near.by_file
+                .get(&file)
+                .into_iter()
+                .flatten()
+                .find(of_kind)
+                .copied()
+        })
+    }
+
+    /// Whether a role or person of a roles file goes by `name` (normalised).
+    #[must_use]
+    pub fn is_person(&self, name: &str) -> bool {
+        self.people.contains(name)
     }
 
     /// The documents of `kind`, by path.
@@ -440,7 +678,9 @@ impl Corpus {
     /// The document at `rel` (relative to the repository root).
     #[must_use]
     pub fn at(&self, rel: &str) -> Option<usize> {
-        self.by_rel.get(rel).copied()
+        self.entries
+            .binary_search_by(|e| e.rel.as_str().cmp(rel))
+            .ok()
     }
 }
 
@@ -449,4 +689,63 @@ impl Corpus {
 pub fn cited_value(f: &crate::finding::Finding) -> Option<String> {
     let text = f.source.text().get(f.span.start.byte..f.span.end.byte)?;
     Some(text.trim().trim_matches(['"', '\'']).to_string()).filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml::{Limits, parse};
+    use crate::source::SourceFile;
+
+    fn found(text: &str, pointer: &str) -> Vec<(String, String)> {
+        let source = SourceFile::new("x.yaml", text.to_string());
+        let root = parse(&source, text, 1, Limits::default())
+            .unwrap()
+            .docs
+            .remove(0);
+        values_at(&root, pointer)
+            .into_iter()
+            .map(|(p, n)| (p, scalar(n).unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn pointers_with_stars_find_every_value_in_document_order() {
+        let text = "owner: a\nrisks:\n  - owner: b\n    nested: {owner: c}\n  - id: x\n    owner: d\nlist: [1, 2]\nk~/ey: {owner: e}\n";
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+                .collect()
+        };
+        assert_eq!(
+            found(text, "/**/owner"),
+            pairs(&[
+                ("/owner", "a"),
+                ("/risks/0/owner", "b"),
+                ("/risks/0/nested/owner", "c"),
+                ("/risks/1/owner", "d"),
+                ("/k~0~1ey/owner", "e"),
+            ])
+        );
+        assert_eq!(
+            found(text, "/list/*"),
+            pairs(&[("/list/0", "1"), ("/list/1", "2")])
+        );
+        assert_eq!(found(text, "/risks/1/id"), pairs(&[("/risks/1/id", "x")]));
+        assert_eq!(found(text, "/missing/*"), pairs(&[]));
+    }
+
+    #[test]
+    fn names_are_compared_without_case_and_punctuation() {
+        assert_eq!(normalise("Claims_2024"), "claims-2024");
+        assert_eq!(normalise("  claims 2024 (v2) "), "claims-2024-v2");
+        assert_eq!(
+            names_of_path("datasets/support-tickets/README.md").as_deref(),
+            Some("support-tickets")
+        );
+        assert_eq!(
+            names_of_path("datasheets/crm-export.yaml").as_deref(),
+            Some("crm-export")
+        );
+    }
 }

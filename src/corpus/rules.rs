@@ -41,6 +41,53 @@ pub struct Context<'a> {
     pub max_file_size: u64,
     /// Parser limits, for a reference with a JSON pointer.
     pub limits: parse::yaml::Limits,
+    /// What each path (relative to the root) is, once looked up: a file of the repository
+    /// (`Some(true)`), a link out of it (`Some(false)`), or nothing (`None`). Many documents
+    /// cite the same files.
+    pub files: std::cell::RefCell<std::collections::HashMap<String, Option<bool>>>,
+    /// The repository root with its links resolved.
+    pub real_root: std::path::PathBuf,
+}
+
+impl<'a> Context<'a> {
+    /// The context of the corpus rules.
+    #[must_use]
+    pub fn new(
+        corpus: &'a Corpus,
+        registry: &'a Registry,
+        root: &'a Path,
+        max_file_size: u64,
+        limits: parse::yaml::Limits,
+    ) -> Self {
+        Self {
+            corpus,
+            registry,
+            root,
+            max_file_size,
+            limits,
+            files: std::cell::RefCell::default(),
+            real_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        }
+    }
+
+    /// What `rel` is; see [`Context::files`].
+    fn file(&self, rel: &str) -> Option<bool> {
+        if let Some(known) = self.files.borrow().get(rel) {
+            return *known;
+        }
+        // A document of the corpus is a file of the repository: discovery vetted it.
+        if self.corpus.at(rel).is_some() {
+            return Some(true);
+        }
+        let full = self.root.join(rel);
+        // Most paths that resolve to nothing cost one call; only what exists is followed.
+        let found = std::fs::symlink_metadata(&full)
+            .ok()
+            .and_then(|_| full.canonicalize().ok())
+            .map(|real| real.starts_with(&self.real_root));
+        self.files.borrow_mut().insert(rel.to_string(), found);
+        found
+    }
 }
 
 /// Run every corpus rule but [`implemented_controls`], which needs the other findings.
@@ -58,7 +105,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Pending> {
                 continue;
             };
             let detail = match reference.to.as_str() {
-                "people" => resolve_person(cx.corpus, &c.value),
+                "people" => resolve_person(cx.corpus, entry, &c.value),
                 "file" => resolve_file(cx, entry, &c.value),
                 kind => {
                     if kind == "dataset-sheet" {
@@ -79,7 +126,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Pending> {
                     rule: c.rule,
                     span: c.span,
                     detail,
-                    pointer: Some(c.pointer.clone()),
+                    pointer: Some(c.pointer.to_string()),
                 });
             }
         }
@@ -214,17 +261,10 @@ fn resolve_document(
         if candidates.iter().all(Option::is_none) {
             return Err(format!("`{value}` points outside the repository"));
         }
-        let shown: Vec<(String, String)> = corpus
-            .of_kind(kind)
-            .map(|(_, e)| {
-                let p = e.rel_to_base.clone().unwrap_or_else(|| e.rel.clone());
-                (p.clone(), p)
-            })
-            .collect();
         return Err(format!(
             "`{value}`: no {} is at this path{}",
             noun(kind),
-            did_you_mean(value, &shown)
+            near_path(corpus, &candidates, Some(kind))
         ));
     }
     let wanted = normalise(value);
@@ -232,16 +272,10 @@ fn resolve_document(
         .rsplit_once('/')
         .map(|(_, name)| normalise(name))
         .filter(|n| !n.is_empty());
-    let mut found = None;
-    for (i, e) in corpus.of_kind(kind) {
-        if e.names.contains(&wanted) {
-            return Ok(i);
-        }
-        if found.is_none() && last.as_ref().is_some_and(|l| e.names.contains(l)) {
-            found = Some(i);
-        }
-    }
-    if let Some(i) = found {
+    if let Some(i) = corpus
+        .named(kind, &wanted, &from.rel)
+        .or_else(|| last.as_ref().and_then(|l| corpus.named(kind, l, &from.rel)))
+    {
         return Ok(i);
     }
     let shown: Vec<(String, String)> = corpus
@@ -259,10 +293,31 @@ fn resolve_document(
     })
 }
 
+/// `; did you mean `X`?` for the document that the first of `candidates` most likely meant.
+fn near_path(corpus: &Corpus, candidates: &[Option<String>], kind: Option<&str>) -> String {
+    candidates
+        .iter()
+        .flatten()
+        .find_map(|rel| corpus.near_path(rel, kind))
+        .map_or_else(String::new, |i| {
+            let e = &corpus.entries[i];
+            format!(
+                "; did you mean `{}`?",
+                e.rel_to_base.as_deref().unwrap_or(&e.rel)
+            )
+        })
+}
+
 /// `; did you mean `X`?` for the names among `known` (normalised, shown) closest to `word`.
+/// Only names of about the same length are compared, so that a repository of many names
+/// with many unresolved references stays fast.
 fn did_you_mean(word: &str, known: &[(String, String)]) -> String {
     let word = normalise(word);
-    let names: Vec<String> = known.iter().map(|(n, _)| normalise(n)).collect();
+    let names: Vec<String> = known
+        .iter()
+        .map(|(n, _)| normalise(n))
+        .filter(|n| n.len().abs_diff(word.len()) <= 4)
+        .collect();
     let near = controls::closest(&word, names.iter().map(String::as_str), 1);
     let Some(near) = near.first() else {
         return String::new();
@@ -294,11 +349,9 @@ fn covers(
 
 /// `None` when a role or person of a roles file goes by `value` (or there is no roles file:
 /// the roles rules say so), else what to say.
-fn resolve_person(corpus: &Corpus, value: &str) -> Option<String> {
-    let roles: Vec<&Entry> = corpus.of_kind("roles").map(|(_, e)| e).collect();
-    if roles.is_empty() {
-        return None;
-    }
+fn resolve_person(corpus: &Corpus, from: &Entry, value: &str) -> Option<String> {
+    // Without a roles file there is nothing to resolve against: the roles rules ask for one.
+    corpus.of_kind("roles").next()?;
     // "Dana Okafor (Chief Executive)", "Dana Okafor <dana@example.com>": the name, and the
     // address.
     let mut forms = vec![value.to_string()];
@@ -311,20 +364,24 @@ fn resolve_person(corpus: &Corpus, value: &str) -> Option<String> {
         .map(|f| normalise(f))
         .filter(|f| !f.is_empty())
         .collect();
-    if roles
-        .iter()
-        .any(|r| forms.iter().any(|f| r.people.contains(f)))
-    {
+    if forms.iter().any(|f| corpus.is_person(f)) {
         return None;
     }
-    let known: Vec<(String, String)> = roles
+    // The roles file nearest to the document, for the message and the suggestion.
+    let nearest = corpus.of_kind("roles").map(|(_, r)| r).max_by_key(|r| {
+        (
+            super::shared_folders(&from.rel, &r.rel),
+            std::cmp::Reverse(&r.rel),
+        )
+    })?;
+    let known: Vec<(String, String)> = nearest
+        .people
         .iter()
-        .flat_map(|r| r.people.iter().map(|p| (p.clone(), p.clone())))
+        .map(|p| (p.clone(), p.clone()))
         .collect();
-    let files: Vec<&str> = roles.iter().map(|r| r.rel.as_str()).collect();
     Some(format!(
         "`{value}` is not a role or person of {}{}",
-        files.join(", "),
+        nearest.rel,
         did_you_mean(&forms[forms.len().min(2) - 1], &known)
     ))
 }
@@ -345,36 +402,27 @@ fn resolve_file(cx: &Context<'_>, from: &Entry, value: &str) -> Option<String> {
     if candidates.iter().all(Option::is_none) {
         return Some(format!("`{value}` points outside the repository"));
     }
-    let Ok(root) = cx.root.canonicalize() else {
-        return None;
-    };
     for rel in candidates.iter().flatten() {
-        let full = cx.root.join(rel);
-        let Ok(real) = full.canonicalize() else {
-            continue;
-        };
-        if !real.starts_with(&root) {
-            return Some(format!(
-                "`{value}` is a link out of the repository: evidence must be in it"
-            ));
+        match cx.file(rel) {
+            None => {}
+            Some(false) => {
+                return Some(format!(
+                    "`{value}` is a link out of the repository: evidence must be in it"
+                ));
+            }
+            Some(true) => {
+                return match pointer {
+                    Some(p) if p.starts_with('/') => {
+                        key_exists(cx, &cx.root.join(rel), rel, p).err()
+                    }
+                    _ => None,
+                };
+            }
         }
-        return match pointer {
-            Some(p) if p.starts_with('/') => key_exists(cx, &full, rel, p).err(),
-            _ => None,
-        };
     }
-    let shown: Vec<(String, String)> = cx
-        .corpus
-        .entries
-        .iter()
-        .map(|e| {
-            let p = e.rel_to_base.clone().unwrap_or_else(|| e.rel.clone());
-            (p.clone(), p)
-        })
-        .collect();
     Some(format!(
         "`{value}`: no such file in the repository{}",
-        did_you_mean(path, &shown)
+        near_path(cx.corpus, &candidates, None)
     ))
 }
 
@@ -518,6 +566,33 @@ pub struct Reported<'a> {
 #[must_use]
 pub fn implemented_controls(cx: &Context<'_>, errors: &[Reported<'_>]) -> Vec<Pending> {
     let mut out = Vec::new();
+    // Each document answers to the Statement of Applicability nearest to it: a repository
+    // of several units, each with its own statement, judges each by its own evidence.
+    let statements: Vec<&str> = cx
+        .corpus
+        .of_kind("statement-of-applicability")
+        .map(|(_, e)| e.rel.as_str())
+        .collect();
+    let nearest = |path: &str| -> Option<&str> {
+        let best = statements
+            .iter()
+            .map(|s| super::shared_folders(path, s))
+            .max()?;
+        statements
+            .iter()
+            .find(|s| super::shared_folders(path, s) == best)
+            .copied()
+    };
+    let mut by_control: std::collections::HashMap<(&str, &str), Vec<&Reported<'_>>> =
+        std::collections::HashMap::new();
+    for f in errors {
+        if let Some(statement) = nearest(f.path) {
+            by_control
+                .entry((statement, f.control))
+                .or_default()
+                .push(f);
+        }
+    }
     for (r, rule) in cx.registry.rules().iter().enumerate() {
         if rule.check != Some(Check::ImplementedControlHasNoErrors) {
             continue;
@@ -533,10 +608,9 @@ pub fn implemented_controls(cx: &Context<'_>, errors: &[Reported<'_>]) -> Vec<Pe
                 if l.status.as_deref() != Some("implemented") || l.applicable == Some(false) {
                     continue;
                 }
-                let of: Vec<&Reported<'_>> = errors.iter().filter(|f| f.control == l.id).collect();
-                if of.is_empty() {
+                let Some(of) = by_control.get(&(entry.rel.as_str(), l.id.as_str())) else {
                     continue;
-                }
+                };
                 let mut shown: Vec<String> = of
                     .iter()
                     .take(3)

@@ -81,8 +81,12 @@ pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<St
         _ => HashSet::new(),
     };
     let mailmap = Mailmap::new(&repo.open_mailmap());
-    let mut options = gix::diff::Options::default();
-    options.track_path().track_rewrites(None);
+    let Ok(mut cache) = repo.diff_resource_cache(
+        gix::diff::blob::pipeline::Mode::ToGit,
+        gix::diff::blob::pipeline::WorktreeRoots::default(),
+    ) else {
+        return out;
+    };
     let empty = repo.empty_tree();
     let Ok(walk) = repo
         .rev_walk([head.detach()])
@@ -110,8 +114,11 @@ pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<St
         if parents.len() > 1 {
             continue;
         }
-        let Some((commit, changes)) = changes_of(repo, commit_id, parents.first(), &empty, options)
-        else {
+        let Ok(commit) = repo.find_commit(commit_id) else {
+            out.truncated = true;
+            continue;
+        };
+        let Some(changes) = changes_of(repo, &commit, parents.first(), &empty, &mut cache) else {
             out.truncated = true;
             continue;
         };
@@ -126,10 +133,7 @@ pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<St
             }
             Err(_) => (0, String::new(), String::new()),
         };
-        for change in changes {
-            let Some((location, blob, previous)) = touched(change) else {
-                continue;
-            };
+        for (location, blob, previous) in changes {
             let Ok(path) = location.to_str() else {
                 continue;
             };
@@ -153,51 +157,59 @@ pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<St
     out
 }
 
-/// The commit `id` and what it changed against `parent` (or against nothing, for a root
-/// commit); `None` when an object is missing.
-fn changes_of<'r>(
-    repo: &'r gix::Repository,
-    id: ObjectId,
+/// A file a commit touched: its path, its blob after and before the commit.
+type Touched = (gix::bstr::BString, Option<ObjectId>, Option<ObjectId>);
+
+/// What a commit changed against its parent (or against nothing, for a root commit): the
+/// path of each file, its blob after and before. `None` when an object is missing.
+fn changes_of(
+    repo: &gix::Repository,
+    commit: &gix::Commit<'_>,
     parent: Option<&ObjectId>,
-    empty: &gix::Tree<'r>,
-    options: gix::diff::Options,
-) -> Option<(
-    gix::Commit<'r>,
-    Vec<gix::object::tree::diff::ChangeDetached>,
-)> {
-    let commit = repo.find_commit(id).ok()?;
+    empty: &gix::Tree<'_>,
+    cache: &mut gix::diff::blob::Platform,
+) -> Option<Vec<Touched>> {
+    use gix::object::tree::diff::Change as C;
     let tree = commit.tree().ok()?;
     let parent_tree = match parent {
         Some(p) => repo.find_commit(*p).and_then(|c| c.tree()).ok()?,
         None => empty.clone(),
     };
-    let changes = repo
-        .diff_tree_to_tree(Some(&parent_tree), Some(&tree), Some(options))
+    let mut out = Vec::new();
+    let mut changes = parent_tree.changes().ok()?;
+    changes.options(|o| {
+        o.track_path().track_rewrites(None);
+    });
+    changes
+        .for_each_to_obtain_tree_with_cache(&tree, cache, |change| {
+            match change {
+                C::Addition {
+                    location,
+                    entry_mode,
+                    id,
+                    ..
+                } if entry_mode.is_blob() => {
+                    out.push((location.to_owned(), Some(id.detach()), None));
+                }
+                C::Modification {
+                    location,
+                    entry_mode,
+                    id,
+                    previous_id,
+                    ..
+                } if entry_mode.is_blob() => out.push((
+                    location.to_owned(),
+                    Some(id.detach()),
+                    Some(previous_id.detach()),
+                )),
+                C::Deletion { location, id, .. } => {
+                    out.push((location.to_owned(), None, Some(id.detach())));
+                }
+                _ => {}
+            }
+            Ok(std::ops::ControlFlow::Continue(()))
+        })
         .ok()?;
-    Some((commit, changes))
-}
-
-/// The path a change touched, the file's blob after it and before it; `None` for what is
-/// not a file (trees, submodules).
-fn touched(
-    change: gix::object::tree::diff::ChangeDetached,
-) -> Option<(gix::bstr::BString, Option<ObjectId>, Option<ObjectId>)> {
-    use gix::object::tree::diff::ChangeDetached as C;
-    match change {
-        C::Addition {
-            location,
-            entry_mode,
-            id,
-            ..
-        } if entry_mode.is_blob() => Some((location, Some(id), None)),
-        C::Modification {
-            location,
-            entry_mode,
-            id,
-            previous_id,
-            ..
-        } if entry_mode.is_blob() => Some((location, Some(id), Some(previous_id))),
-        C::Deletion { location, id, .. } => Some((location, None, Some(id))),
-        _ => None,
-    }
+    cache.clear_resource_cache();
+    Some(out)
 }
