@@ -70,7 +70,7 @@ struct FileOutput {
     /// Every finding, before waivers and selection.
     findings: Vec<Finding>,
     /// Its suppression comments, when it has some.
-    waivers: Option<Waivers>,
+    waivers: Option<Box<Waivers>>,
     /// Its path relative to the folder of aims-lint.toml, when under it.
     rel_to_base: Option<String>,
     /// What the corpus keeps of it, when it could be parsed.
@@ -135,7 +135,7 @@ pub fn lint(
             continue;
         }
         let applied = match file.waivers {
-            Some(w) => w.apply(file.findings),
+            Some(w) => (*w).apply(file.findings),
             None => Applied {
                 findings: file.findings,
                 ..Applied::default()
@@ -193,10 +193,8 @@ fn corpus_stage(
     {
         return;
     }
-    let entries: Vec<Entry> = files
-        .iter_mut()
-        .filter_map(|f| f.entry.take().map(|e| *e))
-        .collect();
+    let mut entries: Vec<Entry> = Vec::with_capacity(files.len());
+    entries.extend(files.iter_mut().filter_map(|f| f.entry.take().map(|e| *e)));
     let corpus = Corpus::new(entries);
     let cx = corpus::rules::Context::new(
         &corpus,
@@ -206,7 +204,7 @@ fn corpus_stage(
         settings.limits,
     );
     let pending = corpus::rules::run(&cx);
-    attach(files, &corpus, registry, pending, errors);
+    attach(files, &cx, pending, errors);
     if let Some(repo) = git.map(crate::git::handle) {
         let max_interval = settings
             .thresholds
@@ -219,7 +217,7 @@ fn corpus_stage(
             max_interval,
         };
         let (pending, _) = corpus::history::run(&cx, &history);
-        attach(files, &corpus, registry, pending, errors);
+        attach(files, &cx, pending, errors);
     }
     // Documents read only for the corpus were not checked: their findings are not known here
     // (a run on the Statement of Applicability alone does not judge its evidence).
@@ -245,18 +243,18 @@ fn corpus_stage(
         .collect();
     let pending = corpus::rules::implemented_controls(&cx, &reported);
     drop(reported);
-    attach(files, &corpus, registry, pending, errors);
+    attach(files, &cx, pending, errors);
 }
 
 /// Turn corpus findings into findings of the files they are about, reading each file again:
 /// the corpus keeps no text.
 fn attach(
     files: &mut [FileOutput],
-    corpus: &Corpus,
-    registry: &Registry,
+    cx: &corpus::rules::Context<'_>,
     pending: Vec<corpus::rules::Pending>,
     errors: &mut Vec<String>,
 ) {
+    let (corpus, registry, root, limits) = (cx.corpus, cx.registry, cx.root, cx.limits);
     let mut by_entry: std::collections::BTreeMap<usize, Vec<corpus::rules::Pending>> =
         std::collections::BTreeMap::new();
     for p in pending {
@@ -273,7 +271,7 @@ fn attach(
             .first()
             .map(|f| Arc::clone(&f.source))
             .filter(|s| corpus::digest(s.text()) == entry.digest)
-            .or_else(|| reread(entry));
+            .or_else(|| reread(entry, root));
         let Some(source) = source else {
             errors.push(format!(
                 "{}: changed while aims-lint read it; run again",
@@ -281,18 +279,32 @@ fn attach(
             ));
             continue;
         };
+        // Parsed again only for the pointers of values that became findings.
+        let mut parsed: Option<parse::Document> = None;
         for p in pending {
             let rule = &registry.rules()[p.rule];
-            let mut f = Finding::new(&rule.info, &source, p.span).with_detail(p.detail);
-            f.pointer = p.pointer;
+            let span = source.span_of_bytes(p.span.0 as usize, p.span.1 as usize);
+            let mut f = Finding::new(&rule.info, &source, span).with_detail(p.detail);
+            f.pointer = if p.value_at_span {
+                let doc = parsed.get_or_insert_with(|| {
+                    let format = Format::from_path(&entry.rel).unwrap_or(Format::Yaml);
+                    parse::parse(&source, format, limits).0
+                });
+                corpus::pointer_at(doc, p.span)
+            } else {
+                p.pointer
+            };
             file.findings.push(f);
         }
     }
 }
 
 /// The text of a corpus document, read again, if it is what the corpus saw.
-fn reread(entry: &Entry) -> Option<Arc<SourceFile>> {
-    let bytes = std::fs::read(&entry.path).ok()?;
+fn reread(entry: &Entry, root: &Path) -> Option<Arc<SourceFile>> {
+    // A file named outside the repository keeps the path it was given.
+    let bytes = std::fs::read(entry.path(root))
+        .or_else(|_| std::fs::read(&entry.rel))
+        .ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let text = text
         .strip_prefix('\u{feff}')
@@ -361,13 +373,12 @@ fn process(
             corpus::Place {
                 rel: &c.rel,
                 rel_to_base: rel_to_base.as_deref(),
-                path: c.path.clone(),
             },
             registry,
         ))
     });
     let waivers = if report {
-        Waivers::of(&source, format, cx)
+        Waivers::of(&source, format, cx).map(Box::new)
     } else {
         None
     };

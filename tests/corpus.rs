@@ -109,6 +109,14 @@ fn selection_severities_and_the_baseline_apply_to_cross_document_findings() {
             5
         )]
     );
+    // The pointer of the value, found again from its place, gives the finding its identity.
+    let supplier = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ai-system-supplier-not-found")
+        .unwrap();
+    assert_eq!(supplier["pointer"], "/suppliers/1");
     let (report, _) = check_json(&repo, &["--ignore", "A.10.3"]);
     assert_eq!(corpus_findings(&report), vec![]);
     let (report, _) = check_json(&repo, &["--select", "ai-system-dataset-without-sheet"]);

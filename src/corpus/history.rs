@@ -12,11 +12,11 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use super::rules::{Context, Pending};
-use super::{Entry, normalise};
+use super::{At, Entry, normalise};
 use crate::git::history::{self, Log, Revision};
 use crate::parse::{self, Format};
 use crate::rules::{Check, Rule};
-use crate::source::{SourceFile, Span};
+use crate::source::SourceFile;
 
 /// What the history rules read besides the corpus.
 pub struct History<'a> {
@@ -257,13 +257,14 @@ pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
             if !applies(rule, entry) {
                 continue;
             }
-            let mut push = |span: Span, detail: String, pointer: Option<&str>| {
+            let mut push = |span: At, detail: String, pointer: Option<&str>| {
                 out.push(Pending {
                     entry: e,
                     rule: *r,
                     span,
                     detail,
                     pointer: pointer.map(str::to_string),
+                    value_at_span: false,
                 });
             };
             match check {
@@ -274,7 +275,15 @@ pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
                 }
                 Check::UnchangedSinceApproval => {
                     if let Some((_, span)) = &entry.approved_by {
-                        edited_after_approval(&log, revs, entry, *span, &mut versions, &mut push);
+                        edited_after_approval(
+                            cx.root,
+                            &log,
+                            revs,
+                            entry,
+                            *span,
+                            &mut versions,
+                            &mut push,
+                        );
                     }
                 }
                 Check::ApproverIsNotAuthor => {
@@ -300,8 +309,8 @@ fn review(
     revs: &[Revision],
     entry: &Entry,
     declared: &str,
-    span: Span,
-    push: &mut impl FnMut(Span, String, Option<&str>),
+    span: At,
+    push: &mut impl FnMut(At, String, Option<&str>),
 ) {
     let Ok(date) = declared.parse::<jiff::civil::Date>() else {
         // Not a date: the schema rules say so.
@@ -358,12 +367,13 @@ fn approval_revision(rel: &str, revs: &[Revision], versions: &mut Versions<'_>) 
 }
 
 fn edited_after_approval(
+    root: &std::path::Path,
     log: &Log,
     revs: &[Revision],
     entry: &Entry,
-    span: Span,
+    span: At,
     versions: &mut Versions<'_>,
-    push: &mut impl FnMut(Span, String, Option<&str>),
+    push: &mut impl FnMut(At, String, Option<&str>),
 ) {
     let Some(a) = approval_revision(&entry.rel, revs, versions) else {
         if log.truncated {
@@ -389,7 +399,7 @@ fn edited_after_approval(
     };
     let approved = &revs[a];
     let edit = &revs[first];
-    let text = std::fs::read_to_string(&entry.path).unwrap_or_default();
+    let text = std::fs::read_to_string(entry.path(root)).unwrap_or_default();
     let source = SourceFile::new(entry.rel.clone(), text);
     let at = versions
         .get(&entry.rel, approved.blob)
@@ -397,7 +407,9 @@ fn edited_after_approval(
             let yaml = Format::from_path(&entry.rel) != Some(Format::Markdown);
             first_new_line(source.text(), &v.text, yaml)
         })
-        .map_or(span, |line| source.first_line_of(source.line_span(line)));
+        .map_or(span, |line| {
+            super::at(source.first_line_of(source.line_span(line)))
+        });
     let more = match edits.len() {
         1 => String::new(),
         n => format!(
@@ -425,9 +437,9 @@ fn approver_is_author(
     revs: &[Revision],
     entry: &Entry,
     by: &str,
-    span: Span,
+    span: At,
     versions: &mut Versions<'_>,
-    push: &mut impl FnMut(Span, String, Option<&str>),
+    push: &mut impl FnMut(At, String, Option<&str>),
 ) {
     let Edits::At(i) = newest_change(revs, 0, &entry.rel, versions, substantive) else {
         return;
@@ -490,7 +502,7 @@ fn stale_assessment(
     latest: &Latest<'_>,
     revs: &[Revision],
     entry: &Entry,
-    push: &mut impl FnMut(Span, String, Option<&str>),
+    push: &mut impl FnMut(At, String, Option<&str>),
 ) {
     let Some(system) = entry.system.as_deref().map(normalise) else {
         return;
@@ -516,7 +528,7 @@ fn stale_assessment(
             entry.anchor,
             format!(
                 "`{}` changed in {} on {}, after this assessment's last change ({} on {}): re-assess, or record why the change does not affect it",
-                other.rel_to_base.as_deref().unwrap_or(&other.rel),
+                other.shown(),
                 change.short(),
                 change.date(),
                 assessed.short(),
@@ -546,6 +558,7 @@ fn shallow(rules: &[(usize, &Rule, Check)], e: usize, entry: &Entry) -> Vec<Pend
                 span: *span,
                 detail: needs_history(),
                 pointer: None,
+                value_at_span: false,
             });
         }
     }

@@ -10,12 +10,22 @@ pub mod history;
 pub mod rules;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use crate::parse::Document;
 use crate::parse::yaml::{Node, NodeValue};
 use crate::rules::{Check, Registry};
 use crate::source::Span;
+
+/// Where something is in a document, as a byte range: a quarter of a [`Span`], which the run
+/// makes again (with lines and columns) for the few that become findings.
+pub type At = (u32, u32);
+
+/// The byte range of `span`.
+#[must_use]
+pub fn at(span: Span) -> At {
+    let byte = |b: usize| u32::try_from(b).unwrap_or(u32::MAX);
+    (byte(span.start.byte), byte(span.end.byte))
+}
 
 /// A value a document cites, where it stands, and the rule that resolves it.
 #[derive(Debug, Clone)]
@@ -24,10 +34,9 @@ pub struct Cited {
     pub rule: usize,
     /// The value as written.
     pub value: Box<str>,
-    /// Where it is written.
-    pub span: Span,
-    /// Its JSON pointer.
-    pub pointer: Box<str>,
+    /// Where it is written; its JSON pointer is found again from here, for the few values
+    /// that become findings (see [`pointer_at`]).
+    pub span: At,
 }
 
 /// One control of a Statement of Applicability.
@@ -36,9 +45,11 @@ pub struct Listed {
     /// The control id as written.
     pub id: String,
     /// Where the id is written.
-    pub span: Span,
-    /// Its JSON pointer (`/controls/3/id`).
-    pub pointer: String,
+    pub span: At,
+    /// The line of the id.
+    pub line: u32,
+    /// Its place in `controls`: its JSON pointer is `/controls/<index>/id`.
+    pub index: u32,
     /// `applicable`, if given.
     pub applicable: Option<bool>,
     /// `status`, if given.
@@ -52,10 +63,9 @@ pub struct Listed {
 pub struct Entry {
     /// Its path relative to the repository root: what findings name.
     pub rel: String,
-    /// Its path relative to the folder of aims-lint.toml, when under it.
-    pub rel_to_base: Option<String>,
-    /// Where to read it again when a corpus rule reports on it.
-    pub path: PathBuf,
+    /// How many leading bytes of `rel` name the folder of aims-lint.toml, when the document
+    /// is under it: see [`Entry::rel_to_base`].
+    pub base: Option<u32>,
     /// Its length and digest: a file changed during the run is not reported with stale spans.
     pub digest: (usize, u64),
     /// Its kind.
@@ -63,7 +73,7 @@ pub struct Entry {
     /// The `id` it declares, as written.
     pub id: Option<String>,
     /// Where its findings about itself go: the `id` value, or the first line.
-    pub anchor: Span,
+    pub anchor: At,
     /// The names it can be cited by, normalised ([`normalise`]).
     pub names: Vec<String>,
     /// The AI system it is about: an AI system record's `id`, a card's `aims.system_id`, an
@@ -76,13 +86,13 @@ pub struct Entry {
     /// For a roles file: each role and person by every name it goes by, normalised.
     pub people: Vec<String>,
     /// For a Statement of Applicability: its controls, and where `controls` is.
-    pub controls: Option<(Span, Vec<Listed>)>,
+    pub controls: Option<(At, Vec<Listed>)>,
     /// For a roles file: each person, by the names and e-mails they go by (normalised).
     pub persons: Vec<Vec<String>>,
     /// Who approved it (`approved_by`, or `aims.approved_by` of a card), and where.
-    pub approved_by: Option<(String, Span)>,
+    pub approved_by: Option<(String, At)>,
     /// The review date it declares (`last_reviewed`), and where.
-    pub reviewed: Option<(String, Span)>,
+    pub reviewed: Option<(String, At)>,
     /// Its review interval in months (`review_interval_months`).
     pub interval: Option<u32>,
 }
@@ -342,26 +352,44 @@ fn string_at(root: &Node, pointer: &str) -> Option<String> {
     root.lookup(pointer).and_then(|l| scalar(l.node))
 }
 
-/// Where the document is: its paths and file.
+/// Where the document is: its paths.
+#[derive(Clone, Copy, Debug)]
 pub struct Place<'a> {
     /// Relative to the repository root.
     pub rel: &'a str,
     /// Relative to the folder of aims-lint.toml.
     pub rel_to_base: Option<&'a str>,
-    /// On disk.
-    pub path: PathBuf,
 }
 
 impl Entry {
+    /// Its path relative to the folder of aims-lint.toml, when under it.
+    #[must_use]
+    pub fn rel_to_base(&self) -> Option<&str> {
+        self.rel.get(self.base? as usize..)
+    }
+
+    /// Its path relative to the folder of aims-lint.toml, or to the repository root: how
+    /// findings name it to people.
+    #[must_use]
+    pub fn shown(&self) -> &str {
+        self.rel_to_base().unwrap_or(&self.rel)
+    }
+
+    /// The file, to read again (`rel` is relative to the repository root).
+    #[must_use]
+    pub fn path(&self, root: &std::path::Path) -> std::path::PathBuf {
+        root.join(&self.rel)
+    }
+
     /// What the corpus keeps of `doc`, a document of `kind`.
     #[must_use]
     pub fn of(doc: &Document, kind: &str, place: Place<'_>, registry: &Registry) -> Self {
         let root = doc.root();
         let id = root.and_then(|r| string_at(r, "/id"));
-        let anchor = root.and_then(|r| r.lookup("/id")).map_or_else(
+        let anchor = at(root.and_then(|r| r.lookup("/id")).map_or_else(
             || doc.source.first_line_of(doc.source.line_span(1)),
             |l| l.node.span,
-        );
+        ));
         let mut names = Vec::new();
         let mut add = |n: &str| {
             let n = normalise(n);
@@ -404,13 +432,12 @@ impl Entry {
                 asked.extend(reference.at.iter().map(|at| (i, at.as_str())));
             }
             let pointers: Vec<&str> = asked.iter().map(|(_, at)| *at).collect();
-            for (p, pointer, node) in values_at_many(root, &pointers) {
+            for (p, _, node) in values_at_many(root, &pointers) {
                 if let Some(value) = scalar(node) {
                     cited.push(Cited {
                         rule: asked[p].0,
                         value: value.into_boxed_str(),
-                        span: node.span,
-                        pointer: pointer.into_boxed_str(),
+                        span: at(node.span),
                     });
                 }
             }
@@ -431,7 +458,7 @@ impl Entry {
             let root = root?;
             pointers.iter().find_map(|p| {
                 let l = root.lookup(p)?;
-                Some((scalar(l.node)?, l.node.span))
+                Some((scalar(l.node)?, at(l.node.span)))
             })
         };
         let approved_by = located(&["/approved_by", "/aims/approved_by"]);
@@ -439,8 +466,10 @@ impl Entry {
         let interval = located(&["/review_interval_months"]).and_then(|(v, _)| v.parse().ok());
         Self {
             rel: place.rel.to_string(),
-            rel_to_base: place.rel_to_base.map(str::to_string),
-            path: place.path,
+            base: place.rel_to_base.and_then(|r| {
+                let prefix = place.rel.strip_suffix(r)?;
+                u32::try_from(prefix.len()).ok()
+            }),
             digest: digest(doc.source.text()),
             kind: kind.to_string(),
             id,
@@ -500,10 +529,10 @@ fn people_of(root: &Node) -> Vec<String> {
     out
 }
 
-fn controls_of(root: &Node) -> Option<(Span, Vec<Listed>)> {
+fn controls_of(root: &Node) -> Option<(At, Vec<Listed>)> {
     let entry = root.get("controls")?;
     let mut listed = Vec::new();
-    for (pointer, item) in values_at(root, "/controls/*") {
+    for (index, (_, item)) in values_at(root, "/controls/*").into_iter().enumerate() {
         let Some(id_node) = item.get("id").map(|e| &e.value) else {
             continue;
         };
@@ -517,8 +546,9 @@ fn controls_of(root: &Node) -> Option<(Span, Vec<Listed>)> {
         };
         listed.push(Listed {
             id,
-            span: id_node.span,
-            pointer: format!("{pointer}/id"),
+            span: at(id_node.span),
+            line: id_node.span.start.line,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
             applicable: match item.get("applicable").map(|e| &e.value.value) {
                 Some(NodeValue::Bool(b)) => Some(*b),
                 _ => None,
@@ -527,7 +557,7 @@ fn controls_of(root: &Node) -> Option<(Span, Vec<Listed>)> {
             evidence,
         });
     }
-    Some((entry.key_span, listed))
+    Some((at(entry.key_span), listed))
 }
 
 /// How many leading folders two paths have in common: where names repeat (a repository of
@@ -544,14 +574,23 @@ pub fn shared_folders(a: &str, b: &str) -> usize {
         .count()
 }
 
+/// The key of a kind and a name in [`Corpus`]'s index of names.
+fn name_key(kind: &str, name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (kind, name).hash(&mut h);
+    h.finish()
+}
+
 /// Every document of the run, indexed by kind and by name.
 #[derive(Debug, Default)]
 pub struct Corpus {
     /// The documents, sorted by path.
     pub entries: Vec<Entry>,
     by_kind: HashMap<String, Vec<usize>>,
-    /// The documents (by path) of a kind that go by a name, by `kind` NUL `name`.
-    by_name: HashMap<String, Vec<usize>>,
+    /// The documents (by path) of a kind that go by a name, by a hash of both (candidates
+    /// are checked: a collision costs a comparison, never a wrong answer).
+    by_name: HashMap<u64, Vec<usize>>,
     /// Documents by folder, and by file name: where a path that resolves to nothing may have
     /// meant to point (a typo in the name, or a file moved to another folder). Made when a
     /// path first resolves to nothing.
@@ -570,18 +609,17 @@ impl Corpus {
     /// Index `entries`.
     #[must_use]
     pub fn new(mut entries: Vec<Entry>) -> Self {
-        entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+        // The files arrive sorted: this costs a pass, and sorts in place (a stable sort would
+        // need half the entries again as scratch space).
+        entries.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
         let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<u64, Vec<usize>> = HashMap::new();
         let mut people = std::collections::HashSet::new();
         for (i, e) in entries.iter_mut().enumerate() {
             people.extend(e.people.iter().cloned());
             by_kind.entry(e.kind.clone()).or_default().push(i);
             for n in &e.names {
-                by_name
-                    .entry(format!("{}\0{n}", e.kind))
-                    .or_default()
-                    .push(i);
+                by_name.entry(name_key(&e.kind, n)).or_default().push(i);
             }
         }
         Self {
@@ -610,9 +648,13 @@ impl Corpus {
     /// first by path.
     #[must_use]
     pub fn named(&self, kind: &str, name: &str, from: &str) -> Option<usize> {
-        let found = self.by_name.get(&format!("{kind}\0{name}"))?;
-        if found.len() <= 1 {
-            return found.first().copied();
+        let found = self.by_name.get(&name_key(kind, name))?;
+        let is = |i: &usize| {
+            let e = &self.entries[*i];
+            e.kind == kind && e.names.iter().any(|n| n == name)
+        };
+        if found.len() == 1 {
+            return found.first().copied().filter(is);
         }
         // The candidates are in path order: those under the citing document's top folder
         // are one range, found by bisection (a repository of many units, each naming its
@@ -628,8 +670,12 @@ impl Corpus {
             }
         }
         let common = |i: &usize| shared_folders(from, &self.entries[*i].rel);
-        let best = range.iter().map(common).max()?;
-        range.iter().find(|i| common(i) == best).copied()
+        let best = range.iter().filter(|i| is(i)).map(common).max();
+        match best {
+            Some(best) => range.iter().find(|i| is(i) && common(i) == best).copied(),
+            // Only collisions in the range: look at every candidate.
+            None => found.iter().find(|i| is(i)).copied(),
+        }
     }
 
     /// The document a path that resolves to nothing most likely meant (`rel` relative to the
@@ -682,6 +728,19 @@ impl Corpus {
             .binary_search_by(|e| e.rel.as_str().cmp(rel))
             .ok()
     }
+}
+
+/// The JSON pointer of the scalar written at `span` in `doc`'s data, if there is one.
+#[must_use]
+pub fn pointer_at(doc: &Document, span: At) -> Option<String> {
+    doc.data.iter().find_map(|instance| {
+        values_at(&instance.node, "/**")
+            .into_iter()
+            .find(|(_, n)| {
+                at(n.span) == span && !matches!(n.value, NodeValue::Map(_) | NodeValue::Seq(_))
+            })
+            .map(|(p, _)| p)
+    })
 }
 
 /// The value a cross-document finding is about, as written at its span (quotes removed).

@@ -12,7 +12,7 @@ use super::{Corpus, Entry, normalise};
 use crate::controls;
 use crate::parse::{self, Format};
 use crate::rules::{Check, Registry, Rule};
-use crate::source::{SourceFile, Span};
+use crate::source::SourceFile;
 
 /// A finding of a corpus rule, before it has the document's text.
 #[derive(Debug, Clone)]
@@ -22,11 +22,13 @@ pub struct Pending {
     /// The rule, an index into [`Registry::rules`].
     pub rule: usize,
     /// Where.
-    pub span: Span,
+    pub span: super::At,
     /// What exactly is wrong.
     pub detail: String,
     /// The JSON pointer of the value, if the finding is about one.
     pub pointer: Option<String>,
+    /// The finding is about the value at `span`, whose pointer the run finds again.
+    pub value_at_span: bool,
 }
 
 /// What the corpus rules read besides the corpus.
@@ -126,7 +128,8 @@ pub fn run(cx: &Context<'_>) -> Vec<Pending> {
                     rule: c.rule,
                     span: c.span,
                     detail,
-                    pointer: Some(c.pointer.to_string()),
+                    pointer: None,
+                    value_at_span: true,
                 });
             }
         }
@@ -158,7 +161,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Pending> {
                                 let name = entry
                                     .id
                                     .as_deref()
-                                    .or(entry.rel_to_base.as_deref())
+                                    .or(entry.rel_to_base())
                                     .unwrap_or(&entry.rel);
                                 if citing == 1 {
                                     format!("`{name}` is not cited by the one document that cites datasets")
@@ -167,6 +170,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Pending> {
                                 }
                             },
                             pointer: None,
+                            value_at_span: false,
                         });
                     }
                 }
@@ -207,10 +211,10 @@ fn lexical(path: &str) -> Option<String> {
 /// The folder of aims-lint.toml, relative to the repository root, with a final `/` (or
 /// empty), as `entry`'s two paths give it.
 fn base_prefix(entry: &Entry) -> &str {
-    match &entry.rel_to_base {
-        Some(r) if entry.rel.ends_with(r.as_str()) => &entry.rel[..entry.rel.len() - r.len()],
-        _ => "",
-    }
+    entry
+        .base
+        .and_then(|b| entry.rel.get(..b as usize))
+        .unwrap_or("")
 }
 
 /// Where a path written in `entry` may point, relative to the repository root: from the
@@ -301,10 +305,7 @@ fn near_path(corpus: &Corpus, candidates: &[Option<String>], kind: Option<&str>)
         .find_map(|rel| corpus.near_path(rel, kind))
         .map_or_else(String::new, |i| {
             let e = &corpus.entries[i];
-            format!(
-                "; did you mean `{}`?",
-                e.rel_to_base.as_deref().unwrap_or(&e.rel)
-            )
+            format!("; did you mean `{}`?", e.shown())
         })
 }
 
@@ -460,9 +461,10 @@ fn soa_controls(cx: &Context<'_>, r: usize, rule: &Rule, out: &mut Vec<Pending>)
                     span: l.span,
                     detail: format!(
                         "`{}` is listed twice (first on line {}): list each control once",
-                        l.id, earlier.span.start.line
+                        l.id, earlier.line
                     ),
-                    pointer: Some(l.pointer.clone()),
+                    pointer: Some(format!("/controls/{}/id", l.index)),
+                    value_at_span: false,
                 });
                 continue;
             }
@@ -478,7 +480,8 @@ fn soa_controls(cx: &Context<'_>, r: usize, rule: &Rule, out: &mut Vec<Pending>)
                         l.id,
                         l.status.as_deref().unwrap_or("has no status")
                     ),
-                    pointer: Some(l.pointer.clone()),
+                    pointer: Some(format!("/controls/{}/id", l.index)),
+                    value_at_span: false,
                 });
             }
         }
@@ -499,6 +502,7 @@ fn soa_controls(cx: &Context<'_>, r: usize, rule: &Rule, out: &mut Vec<Pending>)
                     missing.join(", ")
                 ),
                 pointer: Some("/controls".to_string()),
+                value_at_span: false,
             });
         }
     }
@@ -544,6 +548,7 @@ fn system_has_impact_assessment(
                     "no impact assessment has `system_id: {system}`, and the record names none"
                 ),
                 pointer: Some("/id".to_string()),
+                value_at_span: false,
             });
         }
     }
@@ -630,7 +635,8 @@ pub fn implemented_controls(cx: &Context<'_>, errors: &[Reported<'_>]) -> Vec<Pe
                         if of.len() == 1 { "" } else { "s" },
                         shown.join(", ")
                     ),
-                    pointer: Some(l.pointer.clone()),
+                    pointer: Some(format!("/controls/{}/id", l.index)),
+                    value_at_span: false,
                 });
             }
         }
