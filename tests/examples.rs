@@ -3,32 +3,17 @@
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
+
+mod common;
+
+use common::Repo;
 
 /// The principle that the second commit of [`repository`] rewrote, after the approval.
 const EARLIER_PRINCIPLE: &str = "- A person confirms the AI system's suggestion for each customer.";
 const PRINCIPLE: &str = "- A person makes or confirms every decision about a customer's case.";
-
-fn git(dir: &Path, args: &[&str], author: (&str, &str), date: &str) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", author.0)
-        .env("GIT_AUTHOR_EMAIL", author.1)
-        .env("GIT_COMMITTER_NAME", author.0)
-        .env("GIT_COMMITTER_EMAIL", author.1)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn copy(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -49,10 +34,10 @@ fn copy(from: &Path, to: &Path) {
 /// nobody approves the change. The history rules report it, the same on every machine (the
 /// repository's own history of `examples/` is ours, not ACME's).
 fn repository() -> &'static Path {
-    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let examples = dir.path().join("examples");
+    static REPO: OnceLock<Repo> = OnceLock::new();
+    REPO.get_or_init(|| {
+        let repo = Repo::new();
+        let examples = repo.path().join("examples");
         copy(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"),
             &examples,
@@ -61,42 +46,22 @@ fn repository() -> &'static Path {
         let text = std::fs::read_to_string(&policy).unwrap();
         assert!(text.contains(PRINCIPLE));
         std::fs::write(&policy, text.replace(PRINCIPLE, EARLIER_PRINCIPLE)).unwrap();
-        let grace = ("Grace Hopper", "grace.hopper@acme.example");
-        let ada = ("Ada Lovelace", "ada.lovelace@acme.example");
-        git(
-            dir.path(),
-            &["init", "-q", "-b", "main"],
-            grace,
+        repo.commit_as(
+            "Grace Hopper",
+            "grace.hopper@acme.example",
             "2026-01-15T16:00:00Z",
-        );
-        git(dir.path(), &["add", "-A"], grace, "2026-01-15T16:00:00Z");
-        git(
-            dir.path(),
-            &[
-                "commit",
-                "-q",
-                "-m",
-                "Add the AIMS evidence, with the AI policy as approved",
-            ],
-            grace,
-            "2026-01-15T16:00:00Z",
+            "Add the AIMS evidence, with the AI policy as approved",
         );
         std::fs::write(&policy, text).unwrap();
-        git(
-            dir.path(),
-            &[
-                "commit",
-                "-q",
-                "-am",
-                "Say that a person decides, not only confirms",
-            ],
-            ada,
+        repo.commit_as(
+            "Ada Lovelace",
+            "ada.lovelace@acme.example",
             "2026-03-10T09:30:00Z",
+            "Say that a person decides, not only confirms",
         );
-        let path = dir.path().to_path_buf();
-        (dir, path)
-    });
-    path
+        repo
+    })
+    .path()
 }
 
 fn run(format: &str) -> (Option<i32>, String) {
