@@ -190,8 +190,9 @@ pub struct CommonArgs {
     /// When to use colour. `auto` uses it on a terminal unless `NO_COLOR` is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", global = true)]
     pub color: ColorChoice,
-    /// The date to judge by, `YYYY-MM-DD` (default: today in UTC; also `AIMS_LINT_NOW`): when a
-    /// suppression expires, and how far ahead its `until=` may be. Makes results reproducible.
+    /// The date to judge by, `YYYY-MM-DD` (default: today in UTC; also `AIMS_LINT_NOW`): whether
+    /// a review is overdue or dated in the future, when a suppression expires, and how far
+    /// ahead its `until=` may be. Makes results reproducible.
     #[arg(long, value_name = "DATE", global = true, env = "AIMS_LINT_NOW", value_parser = a_date)]
     pub now: Option<String>,
 }
