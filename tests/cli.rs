@@ -19,48 +19,12 @@ use common::{BIN, Repo, run_in, stderr, stdout};
 const GOOD_CARD: &str = "---\nlicense: apache-2.0\npipeline_tag: text-classification\naims: {system_id: ticket-router, owner: ml-lead, impact_assessment: impact-assessments/router.yaml, approved_by: Ada Lovelace, approval_date: 2026-01-10}\n---\n# Ticket router\n\n## Model Description\n\nA DistilBERT classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting tickets.\n\n## Out-of-Scope Use\n\nDecisions about people.\n\n## Bias, Risks, and Limitations\n\nWeak on non-English tickets.\n\n## Training Data\n\nClosed tickets, 2023 to 2025.\n\n## Evaluation\n\nAccuracy 0.91 on the test split.\n\n## Model Card Contact\n\nml@example.org\n";
 const GOOD_POLICY: &str = "---\nowner: ai-governance-lead\napproved_by: Grace Hopper\napproval_date: 2026-01-15\nversion: \"1.0\"\nscope: all AI systems\nlast_reviewed: 2026-01-15\nreview_interval_months: 12\nrelated_policies: [{ref: security.md, relation: both, reviewed_on: 2026-01-10}]\nprinciples: [a person confirms every decision about a customer]\ncommitments: {meet_requirements: true, continual_improvement: true}\n---\n# AI policy\n";
 
-/// The AI system record, impact assessment and dataset sheet that the card's references
-/// resolve to: a clean repository is a coherent one.
-const GOOD_SYSTEM: &str = r"id: ticket-router
-owner: ml-lead
-lifecycle_stage: development
-ai_roles: [developer, user]
-intended_use: {purpose: suggest a team for each ticket, users: support agents, context: helpdesk}
-out_of_scope_uses: [decisions about people]
-requirements:
-  - {id: R1, statement: route 90% of tickets right, type: performance, source: support, acceptance_criteria: accuracy >= 0.90}
-models: [model-cards/router.md]
-impact_assessment: impact-assessments/router.yaml
-resources:
-  data: [claims-2024]
-  tooling: [{name: transformers, version: 4.44.2, purpose: training}]
-  compute: [{environment: train, hardware: 1 GPU, provider: internal, region: Berlin}]
-  human: [{role: ml-lead, required_competences: [NLP]}]
-technical_documentation: [{audience: internal, path: model-cards/router.md}]
-";
-const GOOD_ASSESSMENT: &str = r"id: IA-1
-owner: ml-lead
-system_id: ticket-router
-date: 2026-01-05
-assessors: [Ada Lovelace]
-scope: ticket routing
-results: low impact
-decision: approved
-approved_by: Ada Lovelace
-retention_until: 2036-01-05
-affected_groups:
-  - {group: customers, vulnerable: false, impact: slower answers, likelihood: possible, severity: minor, mitigation: agents confirm, residual_severity: minor}
-societal_impacts: []
-not_applicable_reason: routing tickets has no effect beyond the customers who write in
-";
-const GOOD_SHEET: &str = include_str!("../src/starter/datasheets/claims-2024.md");
-
 fn clean_repo() -> Repo {
     let repo = Repo::new();
     repo.write("model-cards/router.md", GOOD_CARD)
-        .write("ai-systems/ticket-router.yaml", GOOD_SYSTEM)
-        .write("impact-assessments/router.yaml", GOOD_ASSESSMENT)
-        .write("datasheets/claims-2024.md", GOOD_SHEET)
+        .write("ai-systems/ticket-router.yaml", common::GOOD_SYSTEM)
+        .write("impact-assessments/router.yaml", common::GOOD_ASSESSMENT)
+        .write("datasheets/claims-2024.md", common::GOOD_SHEET)
         .write("policies/ai-policy.md", GOOD_POLICY)
         .write("README.md", "# Governance\n")
         .write(".github/workflows/ci.yml", "on: push\n");

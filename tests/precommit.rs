@@ -18,7 +18,7 @@ use std::process::{Command, Output};
 
 use common::{Repo, peer};
 
-const GOOD: &str = "---\nlicense: apache-2.0\ndatasets: [tickets]\naims: {system_id: router, owner: ml-lead, impact_assessment: impact-assessments/router.yaml, approved_by: Ada Lovelace, approval_date: 2026-01-10}\n---\n# Router\n\n## Model Description\n\nA classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting.\n\n## Out-of-Scope Use\n\nPeople.\n\n## Bias, Risks, and Limitations\n\nEnglish only.\n\n## Evaluation\n\nAccuracy 0.9.\n\n## Model Card Contact\n\nml@example.org\n";
+const GOOD: &str = "---\nlicense: apache-2.0\ndatasets: [claims-2024]\naims: {system_id: ticket-router, owner: ml-lead, impact_assessment: impact-assessments/router.yaml, approved_by: Ada Lovelace, approval_date: 2026-01-10}\n---\n# Router\n\n## Model Description\n\nA classifier.\n\n## Training Procedure\n\nThree epochs.\n\n## Uses\n\nRouting.\n\n## Out-of-Scope Use\n\nPeople.\n\n## Bias, Risks, and Limitations\n\nEnglish only.\n\n## Evaluation\n\nAccuracy 0.9.\n\n## Model Card Contact\n\nml@example.org\n";
 
 fn try_repo(tool: &Path, repo: &Repo, home: &Path) -> Output {
     try_hook(tool, "aims-lint", repo, home, None)
@@ -53,6 +53,9 @@ fn the_hook_passes_a_good_commit_and_fails_a_bad_one() {
     let home = tempfile::tempdir().unwrap();
     let repo = Repo::new();
     repo.write("model-cards/router.md", GOOD)
+        .write("ai-systems/ticket-router.yaml", common::GOOD_SYSTEM)
+        .write("impact-assessments/router.yaml", common::GOOD_ASSESSMENT)
+        .write("datasheets/claims-2024.md", common::GOOD_SHEET)
         .write("README.md", "# Governance\n")
         .write("notes.txt", "not checked\n");
     repo.git(&["add", "-A"]);
@@ -105,6 +108,9 @@ fn the_system_hook_runs_the_aims_lint_on_path() {
     let home = tempfile::tempdir().unwrap();
     let repo = Repo::new();
     repo.write("model-cards/router.md", GOOD)
+        .write("ai-systems/ticket-router.yaml", common::GOOD_SYSTEM)
+        .write("impact-assessments/router.yaml", common::GOOD_ASSESSMENT)
+        .write("datasheets/claims-2024.md", common::GOOD_SHEET)
         .write("README.md", "# Governance\n");
     repo.git(&["add", "-A"]);
     let system = std::env::var("PATH").unwrap_or_default();

@@ -148,3 +148,39 @@ pub fn raw_controls(s: &str) -> Vec<char> {
         })
         .collect()
 }
+
+/// The AI system record, impact assessment and dataset sheet that the card's references
+/// resolve to: a clean repository is a coherent one.
+pub const GOOD_SYSTEM: &str = r"id: ticket-router
+owner: ml-lead
+lifecycle_stage: development
+ai_roles: [developer, user]
+intended_use: {purpose: suggest a team for each ticket, users: support agents, context: helpdesk}
+out_of_scope_uses: [decisions about people]
+requirements:
+  - {id: R1, statement: route 90% of tickets right, type: performance, source: support, acceptance_criteria: accuracy >= 0.90}
+models: [model-cards/router.md]
+impact_assessment: impact-assessments/router.yaml
+resources:
+  data: [claims-2024]
+  tooling: [{name: transformers, version: 4.44.2, purpose: training}]
+  compute: [{environment: train, hardware: 1 GPU, provider: internal, region: Berlin}]
+  human: [{role: ml-lead, required_competences: [NLP]}]
+technical_documentation: [{audience: internal, path: model-cards/router.md}]
+";
+pub const GOOD_ASSESSMENT: &str = r"id: IA-1
+owner: ml-lead
+system_id: ticket-router
+date: 2026-01-05
+assessors: [Ada Lovelace]
+scope: ticket routing
+results: low impact
+decision: approved
+approved_by: Ada Lovelace
+retention_until: 2036-01-05
+affected_groups:
+  - {group: customers, vulnerable: false, impact: slower answers, likelihood: possible, severity: minor, mitigation: agents confirm, residual_severity: minor}
+societal_impacts: []
+not_applicable_reason: routing tickets has no effect beyond the customers who write in
+";
+pub const GOOD_SHEET: &str = include_str!("../../src/starter/datasheets/claims-2024.md");
