@@ -304,34 +304,12 @@ fn narrow_to_changes(
 ) -> miette::Result<()> {
     let mut since = changes.since();
     // A cross-document finding on an unchanged document is kept when the change broke it.
-    let (broken, rest): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut outcome.findings)
-        .into_iter()
-        .partition(|f| {
-            !changes.is_changed(f.path())
-                && project
-                    .registry
-                    .rule(&f.rule.id)
-                    .is_some_and(|r| r.check == Some(crate::rules::Check::Reference))
-        });
-    outcome.findings = rest;
-    since.unchanged += changes.retain_changed(&mut outcome.findings);
-    if !broken.is_empty() {
-        let gone = changes.names_gone();
-        for f in broken {
-            if crate::corpus::cited_value(&f).is_some_and(|v| {
-                let n = crate::corpus::normalise(&v);
-                let last = v.rsplit('/').next().map(crate::corpus::normalise);
-                gone.contains(&n) || last.is_some_and(|l| gone.contains(&l)) || {
-                    let p = v.trim_start_matches("./");
-                    gone.iter().any(|g| g == p || g.ends_with(&format!("/{p}")))
-                }
-            }) {
-                outcome.findings.push(f);
-            } else {
-                since.unchanged += 1;
-            }
-        }
-    }
+    since.unchanged = changes.retain_changed_or_broken(&mut outcome.findings, |f| {
+        project
+            .registry
+            .rule(&f.rule.id)
+            .is_some_and(|r| r.check == Some(crate::rules::Check::Reference))
+    });
     outcome
         .suppressed
         .retain(|s| changes.is_changed(s.finding.path()));

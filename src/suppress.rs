@@ -259,23 +259,6 @@ impl Waivers {
     }
 }
 
-/// Apply the suppression comments of `source` to its `findings`, as one step.
-#[must_use]
-pub fn apply(
-    source: &Arc<SourceFile>,
-    format: Format,
-    findings: Vec<Finding>,
-    cx: &Context<'_>,
-) -> Applied {
-    match Waivers::of(source, format, cx) {
-        Some(w) => w.apply(findings),
-        None => Applied {
-            findings,
-            ..Applied::default()
-        },
-    }
-}
-
 /// The selectors of `s`, or why it waives nothing.
 fn validate(
     s: &Suppression,

@@ -312,3 +312,29 @@ fn a_soa_that_claims_more_than_the_evidence_shows_is_a_finding_on_its_line() {
         "{report:#}"
     );
 }
+
+#[test]
+fn names_of_nothing_but_punctuation_are_findings_not_crashes() {
+    let repo = repo();
+    repo.write(
+        "governance/roles.yaml",
+        "id: ROLES-1\nowner: ai-governance-lead\nroles:\n  - {id: ai-governance-lead, name: AI governance lead, responsibilities: [own the policy]}\n",
+    )
+    .write(
+        "impact-assessments/router.yaml",
+        format!("{ASSESSMENT}approved_by: \"---\"\nassessors: [\"(  )\", \"<>\"]\n"),
+    );
+    let (report, code) = check_json(&repo, &["--select", "A.3.2"]);
+    assert_eq!(code, Some(1));
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["rule"] == "governance-document-owner-not-in-roles"
+                && f["path"] == "impact-assessments/router.yaml"
+        })
+        .map(|f| f["span"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![4, 5, 5], "{report:#}");
+}

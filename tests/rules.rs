@@ -13,10 +13,14 @@ use std::path::{Path, PathBuf};
 
 use aims_lint::config::Settings;
 use aims_lint::discover;
+
+mod common;
+
 use aims_lint::lint::{Checked, Outcome, check_as};
 use aims_lint::report::{self, Options};
 use aims_lint::rules::{Check, Registry, Rule};
 use aims_lint::source::SourceFile;
+use common::Repo;
 
 fn rules_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")
@@ -180,7 +184,7 @@ fn corpus_fixtures(
 /// Build the history of `fixture/history.yaml` in a temporary git repository: each commit, with
 /// its author and date (author and committer alike), writes its files or, for `null`,
 /// deletes them. Returns the repository and the `now` of the fixture.
-fn build_history(fixture: &Path) -> (tempfile::TempDir, String) {
+fn build_history(fixture: &Path) -> (Repo, String) {
     let text = std::fs::read_to_string(fixture.join("history.yaml")).unwrap();
     let source = SourceFile::new("history.yaml", text.clone());
     let node =
@@ -189,54 +193,25 @@ fn build_history(fixture: &Path) -> (tempfile::TempDir, String) {
             .docs
             .remove(0);
     let spec = node.to_json();
-    let dir = tempfile::tempdir().unwrap();
-    let git = |args: &[&str], author: &str, date: &str| {
-        let (name, email) = author.split_once(" <").unwrap();
-        let email = email.trim_end_matches('>');
-        let date = format!("{date}T12:00:00Z");
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir.path())
-            .env("GIT_AUTHOR_NAME", name)
-            .env("GIT_AUTHOR_EMAIL", email)
-            .env("GIT_COMMITTER_NAME", name)
-            .env("GIT_COMMITTER_EMAIL", email)
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    git(
-        &["init", "-q", "-b", "main"],
-        "Fixture <fixture@example.org>",
-        "2026-01-01",
-    );
+    let repo = Repo::new();
     for c in spec["commits"].as_array().unwrap() {
-        let author = c["author"].as_str().unwrap();
-        let date = c["date"].as_str().unwrap();
+        let (name, email) = c["author"].as_str().unwrap().split_once(" <").unwrap();
         for (path, content) in c["files"].as_object().unwrap() {
-            let file = dir.path().join(path);
             match content.as_str() {
                 Some(text) => {
-                    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-                    std::fs::write(&file, text).unwrap();
+                    repo.write(path, text);
                 }
-                None => std::fs::remove_file(&file).unwrap(),
+                None => std::fs::remove_file(repo.path().join(path)).unwrap(),
             }
         }
-        git(&["add", "-A"], author, date);
-        git(
-            &["commit", "-q", "-m", c["message"].as_str().unwrap()],
-            author,
-            date,
+        repo.commit_as(
+            name,
+            email.trim_end_matches('>'),
+            &format!("{}T12:00:00Z", c["date"].as_str().unwrap()),
+            c["message"].as_str().unwrap(),
         );
     }
-    (dir, spec["now"].as_str().unwrap().to_string())
+    (repo, spec["now"].as_str().unwrap().to_string())
 }
 
 /// A history rule's fixtures are histories (`history.yaml`), built at test time.

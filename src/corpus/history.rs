@@ -445,16 +445,12 @@ fn approver_is_author(
         return;
     };
     let author = &revs[i];
-    let mut forms = vec![normalise(by)];
-    if let Some((name, rest)) = by.split_once(['(', '<']) {
-        forms.push(normalise(name));
-        forms.push(normalise(rest.trim_end_matches([')', '>'])));
-    }
+    let forms = super::name_forms(by);
     let person: Vec<String> = cx
         .corpus
         .of_kind("roles")
         .flat_map(|(_, r)| r.persons.iter())
-        .find(|p| forms.iter().any(|f| !f.is_empty() && p.contains(f)))
+        .find(|p| forms.iter().any(|f| p.contains(f)))
         .cloned()
         .unwrap_or_else(|| forms.clone());
     let email = normalise(&author.email);

@@ -743,6 +743,34 @@ pub fn pointer_at(doc: &Document, span: At) -> Option<String> {
     })
 }
 
+/// Whether a cited `value` names one of `names` (normalised names and repository paths, as
+/// [`crate::changes::Changes::names_gone`] gives them): by its name, the name after a Hub
+/// namespace, or as a path.
+#[must_use]
+pub fn names_any(value: &str, names: &std::collections::BTreeSet<String>) -> bool {
+    let last = value.rsplit('/').next().map(normalise);
+    let path = value.trim_start_matches("./");
+    names.contains(&normalise(value))
+        || last.is_some_and(|l| names.contains(&l))
+        || names
+            .iter()
+            .any(|g| g == path || g.ends_with(&format!("/{path}")))
+}
+
+/// The forms a name of a person may be written in: as given, and for
+/// "Dana Okafor (Chief Executive)" or "Dana Okafor <dana@example.com>" the name and what the
+/// brackets hold; normalised, empty ones left out.
+#[must_use]
+pub fn name_forms(value: &str) -> Vec<String> {
+    let mut forms = vec![normalise(value)];
+    if let Some((name, rest)) = value.split_once(['(', '<']) {
+        forms.push(normalise(name));
+        forms.push(normalise(rest.trim_end_matches([')', '>'])));
+    }
+    forms.retain(|f| !f.is_empty());
+    forms
+}
+
 /// The value a cross-document finding is about, as written at its span (quotes removed).
 #[must_use]
 pub fn cited_value(f: &crate::finding::Finding) -> Option<String> {

@@ -353,18 +353,7 @@ fn covers(
 fn resolve_person(corpus: &Corpus, from: &Entry, value: &str) -> Option<String> {
     // Without a roles file there is nothing to resolve against: the roles rules ask for one.
     corpus.of_kind("roles").next()?;
-    // "Dana Okafor (Chief Executive)", "Dana Okafor <dana@example.com>": the name, and the
-    // address.
-    let mut forms = vec![value.to_string()];
-    if let Some((name, rest)) = value.split_once(['(', '<']) {
-        forms.push(name.trim().to_string());
-        forms.push(rest.trim_end_matches([')', '>']).trim().to_string());
-    }
-    let forms: Vec<String> = forms
-        .iter()
-        .map(|f| normalise(f))
-        .filter(|f| !f.is_empty())
-        .collect();
+    let forms = super::name_forms(value);
     if forms.iter().any(|f| corpus.is_person(f)) {
         return None;
     }
@@ -383,7 +372,11 @@ fn resolve_person(corpus: &Corpus, from: &Entry, value: &str) -> Option<String> 
     Some(format!(
         "`{value}` is not a role or person of {}{}",
         nearest.rel,
-        did_you_mean(&forms[forms.len().min(2) - 1], &known)
+        // The name without its title, if it has one; nothing for a value that is all punctuation.
+        forms
+            .get(1)
+            .or(forms.first())
+            .map_or_else(String::new, |f| did_you_mean(f, &known))
     ))
 }
 

@@ -104,12 +104,6 @@ struct Shallow {
 }
 
 impl Blamer {
-    /// Open the repository whose work tree is `root`; `None` outside a git repository.
-    #[must_use]
-    pub fn open(root: &Path) -> Option<Self> {
-        Some(Self::new(super::handle(&super::open(root)?)))
-    }
-
     /// Blame with `repo` (a handle of the run's repository).
     #[must_use]
     pub fn new(repo: gix::Repository) -> Self {

@@ -306,6 +306,33 @@ impl Changes {
         out
     }
 
+    /// Keep the findings of changed files, and the cross-document findings (`cites`) on
+    /// unchanged files whose cited value names something the change took away
+    /// ([`Changes::names_gone`]); return how many were left out.
+    pub fn retain_changed_or_broken(
+        &self,
+        findings: &mut Vec<Finding>,
+        cites: impl Fn(&Finding) -> bool,
+    ) -> usize {
+        let (broken, rest): (Vec<Finding>, Vec<Finding>) = std::mem::take(findings)
+            .into_iter()
+            .partition(|f| !self.is_changed(f.path()) && cites(f));
+        *findings = rest;
+        let mut left_out = self.retain_changed(findings);
+        if broken.is_empty() {
+            return left_out;
+        }
+        let gone = self.names_gone();
+        for f in broken {
+            if crate::corpus::cited_value(&f).is_some_and(|v| crate::corpus::names_any(&v, &gone)) {
+                findings.push(f);
+            } else {
+                left_out += 1;
+            }
+        }
+        left_out
+    }
+
     /// Keep the findings of changed files; return how many were left out.
     pub fn retain_changed(&self, findings: &mut Vec<Finding>) -> usize {
         let before = findings.len();
