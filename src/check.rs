@@ -13,7 +13,7 @@ use jsonschema::error::ValidationErrorKind;
 
 use crate::controls;
 use crate::fields::{self, Answered};
-use crate::finding::{Finding, RuleInfo, Severity};
+use crate::finding::{Finding, RuleInfo};
 use crate::parse::yaml::{Node, NodeValue};
 use crate::parse::{Document, Format, Instance};
 use crate::rules::{Check, Registry, Rule};
@@ -34,36 +34,18 @@ pub struct Located {
 }
 
 /// Reported when a document names an Annex A control that does not exist.
-pub static UNKNOWN_CONTROL: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "unknown-control",
-        Severity::Error,
-        "names a control that is not in ISO/IEC 42001 Annex A",
-        "use a control id from `aims-lint rules` (A.2.2 to A.10.4); give the organisation's own controls ids that do not start with `A.`",
-    )
-});
+pub static UNKNOWN_CONTROL: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("unknown-control"));
 
 /// Reported for a template placeholder left where content belongs: anywhere in a governance
 /// document, and in any document's metadata (cards are judged by their required sections).
-pub static TEMPLATE_PLACEHOLDER: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "template-placeholder",
-        Severity::Error,
-        "document holds a template placeholder where its own content belongs",
-        "replace the placeholder with the document's own content, or remove the part that does not apply",
-    )
-});
+pub static TEMPLATE_PLACEHOLDER: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("template-placeholder"));
 
 /// Reported for a key of the kind's metadata written inside another key's value, where tools
 /// do not read it (indented too far).
-pub static METADATA_KEY_MISPLACED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "metadata-key-misplaced",
-        Severity::Warning,
-        "a top-level metadata key is written inside another key, where it is not read",
-        "move the key to the top level (no indentation); the Hub and aims-lint read it only there",
-    )
-});
+pub static METADATA_KEY_MISPLACED: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("metadata-key-misplaced"));
 
 /// Kinds whose body is checked by its required sections only: public cards fill optional
 /// template sections with placeholders, and that is no gap.

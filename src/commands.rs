@@ -24,7 +24,7 @@ use crate::kinds;
 use crate::lint::{self, History, Outcome};
 use crate::policy::Selector;
 use crate::report::{self, Options};
-use crate::rules::{Registry, checks_without_control, suggest_rule};
+use crate::rules::{Registry, suggest_rule};
 use crate::visible::visible;
 
 /// The folder `path` is (absolute), or the folder it is in; `root` if it has none.
@@ -104,12 +104,7 @@ impl Project {
             settings.today.clone_from(now);
         }
         let registry = Registry::load(&settings).map_err(|e| miette::Report::new(*e))?;
-        let known_ids: Vec<String> = registry
-            .rules()
-            .iter()
-            .map(|r| r.info.id.clone())
-            .chain(checks_without_control().iter().map(|r| r.id.clone()))
-            .collect();
+        let known_ids: Vec<String> = registry.rules().iter().map(|r| r.info.id.clone()).collect();
         let known: Vec<&str> = known_ids.iter().map(String::as_str).collect();
         settings
             .check_rule_ids(&known)
@@ -534,6 +529,8 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
         })?;
         return Ok(ExitStatus::Success);
     }
+    let builtin = rules.iter().filter(|r| r.info.control.is_none()).count();
+    let clauses = controls::CLAUSES.map(|(id, _, _)| id);
     emit(|out| {
         writeln!(
             out,
@@ -541,30 +538,30 @@ pub fn rules(args: &RulesArgs) -> miette::Result<ExitStatus> {
             "RULE", "CONTROL", "SEVERITY", "APPLIES TO"
         )?;
         for r in rules {
+            let applies = if r.applies_to.is_empty() {
+                "(any)".to_string()
+            } else {
+                r.applies_to.join(",")
+            };
             writeln!(
                 out,
                 "{:<46} {:<8} {:<8} {:<28} {}",
                 r.info.id,
                 r.info.control.as_deref().unwrap_or("-"),
                 r.info.severity,
-                r.applies_to.join(","),
+                applies,
                 r.title
-            )?;
-        }
-        for r in checks_without_control() {
-            writeln!(
-                out,
-                "{:<46} {:<8} {:<8} {:<28} {}",
-                r.id, "-", r.severity, "(any)", r.message
             )?;
         }
         writeln!(
             out,
-            "\n{} rules; {n_covered} of {} Annex A controls have at least one rule, and so have clauses {}. \
+            "\n{} rules and {} checks of aims-lint itself (control `-`); {n_covered} of {} Annex A controls have at least one rule, and so have clauses {} and {}. \
              `aims-lint explain <rule|control>` tells more.",
-            rules.len(),
+            rules.len() - builtin,
+            builtin,
             controls::CONTROLS.len(),
-            controls::CLAUSES.map(|(id, _, _)| id).join(" and ")
+            clauses[..clauses.len() - 1].join(", "),
+            clauses[clauses.len() - 1]
         )
     })?;
     Ok(ExitStatus::Success)
@@ -587,8 +584,6 @@ pub fn explain(args: &ExplainArgs) -> miette::Result<ExitStatus> {
         explain::rule_markdown(rule)
     } else if let Some(text) = explain::control_markdown(name, &project.registry) {
         text
-    } else if let Some(info) = checks_without_control().into_iter().find(|r| r.id == name) {
-        explain::check_markdown(info)
     } else if name.starts_with("A.") || name.starts_with(|c: char| c.is_ascii_digit()) {
         return Err(miette::miette!(
             help = "run `aims-lint rules` to see every control and its rules",

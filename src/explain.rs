@@ -3,8 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::controls;
-use crate::finding::RuleInfo;
-use crate::rules::{Registry, Rule};
+use crate::rules::{Check, Registry, Rule, Stage};
 use crate::sections::Vocabulary;
 
 /// A rule's documentation as Markdown.
@@ -15,14 +14,23 @@ pub fn rule_markdown(rule: &Rule) -> String {
     let _ = writeln!(s, "# {}\n", rule.info.id);
     let _ = writeln!(s, "{}\n", rule.title);
     let _ = writeln!(s, "| | |\n|---|---|");
-    let _ = writeln!(
-        s,
-        "| Control | {control} {} |",
-        controls::title(control).unwrap_or_default()
-    );
+    if rule.info.control.is_some() {
+        let _ = writeln!(
+            s,
+            "| Control | {control} {} |",
+            controls::title(control).unwrap_or_default()
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "| Control | none: a check of aims-lint itself, on every file it reads |"
+        );
+    }
     let _ = writeln!(s, "| Severity | {} |", rule.info.severity);
-    let kinds: Vec<String> = rule.applies_to.iter().map(|k| format!("`{k}`")).collect();
-    let _ = writeln!(s, "| Applies to | {} |", kinds.join(", "));
+    if !rule.applies_to.is_empty() {
+        let kinds: Vec<String> = rule.applies_to.iter().map(|k| format!("`{k}`")).collect();
+        let _ = writeln!(s, "| Applies to | {} |", kinds.join(", "));
+    }
     let mut how = Vec::new();
     if rule.schema.is_some() {
         how.push("document data (JSON Schema)");
@@ -30,8 +38,12 @@ pub fn rule_markdown(rule: &Rule) -> String {
     if !rule.sections.is_empty() {
         how.push("Markdown sections");
     }
-    if rule.check.is_some() {
-        how.push("a built-in check of the text");
+    match rule.check.map(Check::stage) {
+        Some(Stage::Document) => how.push("a built-in check of the text"),
+        Some(Stage::Corpus) => how.push("a check across the repository's documents"),
+        Some(Stage::History) => how.push("the git history"),
+        Some(Stage::Builtin) => how.push("aims-lint's own reading of the file"),
+        None => {}
     }
     let _ = writeln!(s, "| Checks | {} |\n", how.join(", "));
     let _ = writeln!(s, "Message: {}\n", rule.info.message);
@@ -128,18 +140,6 @@ fn answered_fields(rule: &Rule) -> Vec<(String, Vec<String>)> {
         }
     }
     out
-}
-
-/// A built-in check without a control: syntax, suppressions, changes to the gate.
-#[must_use]
-pub fn check_markdown(info: &RuleInfo) -> String {
-    format!(
-        "# {}\n\nA built-in check, not tied to an Annex A control.\n\n| | |\n|---|---|\n| Severity | {} |\n\nMessage: {}\n\nFix: {}\n",
-        info.id,
-        info.severity,
-        info.message,
-        info.help.trim()
-    )
 }
 
 /// A control's title, our paraphrase, and the rules that gather its evidence.

@@ -66,21 +66,6 @@ pub struct RuleInfo {
     pub url: Option<String>,
 }
 
-impl RuleInfo {
-    /// A built-in check without a control (syntax, suppressions, changes to the gate).
-    #[must_use]
-    pub fn builtin(id: &str, severity: Severity, message: &str, help: &str) -> Arc<Self> {
-        Arc::new(Self {
-            id: id.to_string(),
-            control: None,
-            severity,
-            message: message.to_string(),
-            help: help.to_string(),
-            url: None,
-        })
-    }
-}
-
 /// One finding.
 #[derive(Debug, Clone)]
 pub struct Finding {

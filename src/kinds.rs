@@ -19,7 +19,7 @@ use globset::{GlobSet, GlobSetBuilder};
 
 use crate::config::Settings;
 use crate::controls::closest;
-use crate::finding::{Finding, RuleInfo, Severity};
+use crate::finding::{Finding, RuleInfo};
 use crate::parse::yaml::NodeValue;
 use crate::parse::{Document, Format};
 use crate::source::Span;
@@ -237,24 +237,12 @@ static CONVENTION_SET: LazyLock<(GlobSet, Vec<(&'static str, &'static str)>)> =
     });
 
 /// Reported when `aims-kind` declares another kind than the path gives.
-pub static KIND_CONTRADICTS_PATH: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "kind-contradicts-path",
-        Severity::Error,
-        "`aims-kind` declares a different kind than the document's path gives",
-        "move the document to the folder of its kind, or declare the kind its path gives; if the path convention is wrong for this repository, map the path in `[documents]` of aims-lint.toml",
-    )
-});
+pub static KIND_CONTRADICTS_PATH: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("kind-contradicts-path"));
 
 /// The built-in check for an unknown declared kind.
-pub static UNKNOWN_KIND: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "unknown-document-kind",
-        Severity::Error,
-        "`aims-kind` names no known document kind",
-        "use a built-in kind (run `aims-lint files --kinds`) or add the kind to `[documents]` in aims-lint.toml",
-    )
-});
+pub static UNKNOWN_KIND: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("unknown-document-kind"));
 
 /// Front-matter keys of any Hugging Face card, model or dataset.
 pub const HF_CARD_KEYS: [&str; 8] = [

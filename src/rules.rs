@@ -44,23 +44,32 @@ pub fn suggest_rule<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> Strin
     }
 }
 
-/// The built-in checks that have no control: the syntax rules, `unknown-document-kind` and
-/// `unknown-control`. They are always on unless ignored by id.
+/// The metadata of a built-in check, read from its embedded `rules/<id>/rule.yaml`: the one
+/// place its message, help and severity are written. The checks of aims-lint itself (syntax,
+/// document kinds, suppressions, changes to the gate) report with it.
+///
+/// # Panics
+/// If the binary has no valid rule file for `id`: a test loads every built-in check.
 #[must_use]
-pub fn checks_without_control() -> Vec<&'static RuleInfo> {
-    crate::parse::syntax_rules()
-        .into_iter()
-        .map(|r| &**r)
-        .chain([
-            &**crate::kinds::UNKNOWN_KIND,
-            &**crate::kinds::KIND_CONTRADICTS_PATH,
-            &**crate::check::UNKNOWN_CONTROL,
-            &**crate::check::TEMPLATE_PLACEHOLDER,
-            &**crate::check::METADATA_KEY_MISPLACED,
-        ])
-        .chain(crate::suppress::rules().into_iter().map(|r| &**r))
-        .chain(crate::changes::rules().into_iter().map(|r| &**r))
-        .collect()
+pub fn builtin_check(id: &str) -> Arc<RuleInfo> {
+    let path = format!("rules/{id}/rule.yaml");
+    let text = BUILTIN_RULES.iter().find(|(p, _)| *p == path).map_or_else(
+        || panic!("built-in check `{id}` has no {path}"),
+        |(_, text)| *text,
+    );
+    let source = SourceFile::new(path.clone(), text.to_string());
+    let file: RuleFile = parse_rule(&source)
+        .ok()
+        .and_then(|i| serde_json::from_value(i.node.to_json()).ok())
+        .unwrap_or_else(|| panic!("{path} is a valid rule file"));
+    Arc::new(RuleInfo {
+        id: file.id,
+        control: None,
+        severity: file.severity,
+        message: file.message,
+        help: file.help,
+        url: None,
+    })
 }
 
 /// Compile a rule's schema the one way all schemas are compiled here.
@@ -75,9 +84,10 @@ pub fn compile(schema: &Value) -> Result<Validator, jsonschema::ValidationError<
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RuleFile {
     id: String,
-    control: String,
+    control: Option<String>,
     title: String,
     severity: Severity,
+    #[serde(default)]
     applies_to: Vec<String>,
     message: String,
     help: String,
@@ -90,7 +100,7 @@ struct RuleFile {
 }
 
 /// A check written in Rust that a rule runs by name (`check:` in its rule file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Check {
     /// The licence in the metadata agrees with what the document's licence section names.
@@ -116,26 +126,120 @@ pub enum Check {
     ApproverIsNotAuthor,
     /// From git history: the impact assessment changed after the AI system it covers.
     AssessmentNewerThanSystem,
+    /// aims-lint itself, while reading a file: it is UTF-8, within the size limit, and its
+    /// YAML, JSON or front matter parses.
+    Syntax,
+    /// aims-lint itself, while telling a document's kind: `aims-kind` names a kind, and the
+    /// kind the path gives.
+    DocumentKind,
+    /// aims-lint itself: a control id a document names exists.
+    ControlIds,
+    /// aims-lint itself: no template placeholder where the document's own content belongs.
+    TemplatePlaceholders,
+    /// aims-lint itself: a top-level metadata key is not written inside another key.
+    MetadataPlacement,
+    /// aims-lint itself: suppression comments are well-formed, reasoned, current and used.
+    Suppressions,
+    /// aims-lint itself, with `--changed-since`: what the change does to the gate.
+    GateChanges,
+}
+
+/// When a check runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// On each document, in parallel.
+    Document,
+    /// Across the repository, after every document was read.
+    Corpus,
+    /// On the git history.
+    History,
+    /// Inside aims-lint's own reading, waiving and comparing: the rule file documents it, and
+    /// its findings carry the rule file's message, help and severity.
+    Builtin,
 }
 
 impl Check {
+    /// The checks of aims-lint itself: each reports the findings of some built-in rules.
+    pub const BUILTIN: [Check; 7] = [
+        Self::Syntax,
+        Self::DocumentKind,
+        Self::ControlIds,
+        Self::TemplatePlaceholders,
+        Self::MetadataPlacement,
+        Self::Suppressions,
+        Self::GateChanges,
+    ];
+
+    /// The name a rule file gives it.
+    #[must_use]
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// When the check runs.
+    #[must_use]
+    pub fn stage(self) -> Stage {
+        match self {
+            Self::LicenseAgreesWithText => Stage::Document,
+            Self::Reference
+            | Self::StatementOfApplicabilityControls
+            | Self::ImplementedControlHasNoErrors
+            | Self::DatasetSheetUsed
+            | Self::SystemHasImpactAssessment => Stage::Corpus,
+            Self::ReviewWithinInterval
+            | Self::UnchangedSinceApproval
+            | Self::ApproverIsNotAuthor
+            | Self::AssessmentNewerThanSystem => Stage::History,
+            Self::Syntax
+            | Self::DocumentKind
+            | Self::ControlIds
+            | Self::TemplatePlaceholders
+            | Self::MetadataPlacement
+            | Self::Suppressions
+            | Self::GateChanges => Stage::Builtin,
+        }
+    }
+
     /// Whether the check looks across the repository (the corpus stage runs it) rather than
     /// at one document.
     #[must_use]
     pub fn is_corpus(self) -> bool {
-        !matches!(self, Self::LicenseAgreesWithText) && !self.is_history()
+        self.stage() == Stage::Corpus
     }
 
     /// Whether the check reads the git history (the history stage runs it).
     #[must_use]
     pub fn is_history(self) -> bool {
-        matches!(
-            self,
-            Self::ReviewWithinInterval
-                | Self::UnchangedSinceApproval
-                | Self::ApproverIsNotAuthor
-                | Self::AssessmentNewerThanSystem
-        )
+        self.stage() == Stage::History
+    }
+
+    /// Whether aims-lint itself reports the check's findings (no control, every file).
+    #[must_use]
+    pub fn is_builtin(self) -> bool {
+        self.stage() == Stage::Builtin
+    }
+
+    /// The findings a built-in check reports: the Rust code that reports them, tied to the
+    /// rule files by id (a rule file of a built-in check must be one of these, and a test
+    /// checks that each of these has one).
+    #[must_use]
+    pub fn reports(self) -> Vec<&'static Arc<RuleInfo>> {
+        match self {
+            Self::Syntax => crate::parse::syntax_rules().to_vec(),
+            Self::DocumentKind => vec![
+                &crate::kinds::UNKNOWN_KIND,
+                &crate::kinds::KIND_CONTRADICTS_PATH,
+            ],
+            Self::ControlIds => vec![&crate::check::UNKNOWN_CONTROL],
+            Self::TemplatePlaceholders => vec![&crate::check::TEMPLATE_PLACEHOLDER],
+            Self::MetadataPlacement => vec![&crate::check::METADATA_KEY_MISPLACED],
+            Self::Suppressions => crate::suppress::rules().to_vec(),
+            Self::GateChanges => crate::changes::rules().to_vec(),
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -300,12 +404,17 @@ impl Registry {
             }
         }
         // A custom rule may not take the id of a built-in check: its findings would carry the
-        // built-in's id (a `config-changed` relabelled in SARIF).
-        let builtin: Vec<&str> = checks_without_control()
-            .into_iter()
-            .map(|r| r.id.as_str())
+        // built-in's id (a `config-changed` relabelled in SARIF). One that names a check of
+        // aims-lint itself under another id is refused by `load_rule`.
+        let builtin: Vec<&str> = rules[..BUILTIN_RULES.len()]
+            .iter()
+            .filter(|r| r.check.is_some_and(Check::is_builtin))
+            .map(|r| r.info.id.as_str())
             .collect();
-        if let Some(r) = rules.iter().find(|r| builtin.contains(&r.info.id.as_str())) {
+        if let Some(r) = rules[BUILTIN_RULES.len()..]
+            .iter()
+            .find(|r| builtin.contains(&r.info.id.as_str()))
+        {
             let text = read_bounded(Path::new(&r.origin)).unwrap_or_default();
             let source = SourceFile::new(r.origin.clone(), text);
             return Err(Box::new(RuleLoadError::new(
@@ -338,11 +447,10 @@ impl Registry {
         &self.rules
     }
 
-    /// Whether a rule, or a check without a control, has the id `id`.
+    /// Whether a rule has the id `id`.
     #[must_use]
     pub fn knows(&self, id: &str) -> bool {
         self.rules.iter().any(|r| r.info.id == id)
-            || checks_without_control().iter().any(|r| r.id == id)
     }
 
     /// The rule with the id `id`.
@@ -452,14 +560,41 @@ pub fn load_rule(path: &str, text: &str, settings: &Settings) -> Result<Rule, Bo
     };
     let sections = flatten(file.sections);
     let or_sections = flatten(file.or_sections);
+    // A built-in check's findings are made by the Rust code that reports them, with the
+    // metadata it read from this same file: the rule shares it.
+    let builtin = file.check.filter(|c| c.is_builtin()).and_then(|c| {
+        c.reports()
+            .into_iter()
+            .find(|r| r.id == file.id)
+            .map(Arc::clone)
+    });
+    if let Some(check) = file.check.filter(|c| c.is_builtin() && builtin.is_none()) {
+        let ids: Vec<String> = check
+            .reports()
+            .iter()
+            .map(|r| format!("`{}`", r.id))
+            .collect();
+        return Err(err(
+            "/check",
+            format!(
+                "`check: {}` reports {}, not `{}`",
+                check.name(),
+                ids.join(", "),
+                file.id
+            ),
+            Some("the checks of aims-lint itself report only their built-in rules; a custom rule checks with `schema`, `sections` or a check across documents".to_string()),
+        ));
+    }
     Ok(Rule {
-        info: Arc::new(RuleInfo {
-            id: file.id,
-            control: Some(file.control),
-            severity: file.severity,
-            message: file.message,
-            help: file.help,
-            url: None,
+        info: builtin.unwrap_or_else(|| {
+            Arc::new(RuleInfo {
+                id: file.id,
+                control: file.control,
+                severity: file.severity,
+                message: file.message,
+                help: file.help,
+                url: None,
+            })
         }),
         title: file.title,
         docs: file.docs,
@@ -582,12 +717,10 @@ fn validate_references(
             Some("name the rule's directory (or file) after its id".to_string()),
         ));
     }
-    if controls::title(&file.control).is_none() {
-        return Err(err(
-            "/control",
-            controls::explain_unknown(&file.control),
-            None,
-        ));
+    if let Some(control) = file.control.as_deref()
+        && controls::title(control).is_none()
+    {
+        return Err(err("/control", controls::explain_unknown(control), None));
     }
     for (i, kind) in file.applies_to.iter().enumerate() {
         if !kinds.contains(kind) {

@@ -26,7 +26,7 @@ use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{Event, Parser, Tag};
 
-use crate::finding::{Finding, RuleInfo, Severity};
+use crate::finding::{Finding, RuleInfo};
 use crate::parse::Format;
 use crate::parse::markdown::{FrontMatterState, front_matter};
 use crate::policy::Selector;
@@ -37,54 +37,24 @@ use crate::source::{SourceFile, Span};
 pub const MARKER: &str = "aims-lint:";
 
 /// A suppression comment that cannot be read: unknown directive or rule, bad date.
-pub static INVALID: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "suppression-invalid",
-        Severity::Error,
-        "suppression comment cannot be used",
-        "write `aims-lint: disable RULE[,RULE] reason=\"why\" [until=YYYY-MM-DD]` (or `disable-file`), naming rule ids from `aims-lint rules` or controls like `A.7.4`",
-    )
-});
+pub static INVALID: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("suppression-invalid"));
 
 /// A suppression without a reason.
-pub static MISSING_REASON: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "suppression-missing-reason",
-        Severity::Error,
-        "suppression has no reason, so it waives nothing",
-        "add `reason=\"…\"`: say why the finding does not apply, so that a reviewer or auditor can accept the waiver",
-    )
-});
+pub static MISSING_REASON: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("suppression-missing-reason"));
 
 /// A suppression past its `until` date.
-pub static EXPIRED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "suppression-expired",
-        Severity::Warning,
-        "suppression has expired, so it waives nothing",
-        "fix what it waived, or, if the reason still holds, renew `until=` after review",
-    )
-});
+pub static EXPIRED: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("suppression-expired"));
 
 /// A suppression that waives no finding.
-pub static UNUSED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "suppression-unused",
-        Severity::Warning,
-        "suppression waives no finding",
-        "remove it: the finding it was written for is gone (or it is on the wrong line: `disable` waives its own line when it trails content, else the next line that is not blank or a comment)",
-    )
-});
+pub static UNUSED: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("suppression-unused"));
 
 /// A suppression where aims-lint.toml forbids them.
-pub static FORBIDDEN: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "suppression-forbidden",
-        Severity::Error,
-        "inline suppressions are forbidden by aims-lint.toml, so it waives nothing",
-        "fix the finding, or ask the owners of aims-lint.toml for a baseline entry or a `[[overrides]]` entry",
-    )
-});
+pub static FORBIDDEN: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("suppression-forbidden"));
 
 /// The rules about suppression comments, for listings and SARIF.
 #[must_use]

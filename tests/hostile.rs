@@ -345,6 +345,19 @@ fn a_custom_rule_cannot_take_a_built_in_id_or_come_from_outside() {
         "{}",
         stderr(&out)
     );
+    // Nor name a check of aims-lint itself: its findings would borrow a built-in's identity.
+    repo.write(
+        "org-rules/policy-quiet.yaml",
+        "id: policy-quiet\ntitle: T\nseverity: info\nmessage: m\nhelp: h\ndocs: d\ncheck: suppressions\n",
+    );
+    let out = repo.run(&["check", "--no-blame"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("`check: suppressions` reports `suppression-invalid`"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(repo.path().join("org-rules/policy-quiet.yaml")).unwrap();
 
     for paths in ["\"/etc\"", "\"../outside\"", "\"org-rules/../..\""] {
         repo.write("aims-lint.toml", format!("[rules]\npaths = [{paths}]\n"));

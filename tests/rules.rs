@@ -69,11 +69,15 @@ fn every_rule_passes_its_pass_fixtures_and_fails_its_fail_fixtures() {
     assert!(!registry.rules().is_empty());
     for rule in registry.rules() {
         let dir = rules_dir().join(&rule.info.id);
-        let kind = &rule.applies_to[0];
         let pass = fixtures(&dir, "pass");
         let fail = fixtures(&dir, "fail");
         assert!(!pass.is_empty(), "{}: no pass fixture", rule.info.id);
         assert!(!fail.is_empty(), "{}: no fail fixture", rule.info.id);
+        if rule.check.is_some_and(Check::is_builtin) {
+            builtin_fixtures(rule, &dir, &pass, &fail, &registry);
+            continue;
+        }
+        let kind = &rule.applies_to[0];
         if rule.check.is_some_and(Check::is_corpus) {
             corpus_fixtures(rule, &dir, &pass, &fail, &registry);
             continue;
@@ -181,10 +185,114 @@ fn corpus_fixtures(
     }
 }
 
+/// Copy the folder `from` into `to`, files and folders only.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().filter_map(Result::ok) {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A built-in check's fixtures run as users run aims-lint: a folder is committed to a new git
+/// repository, a `history.yaml` is built into one, and `aims-lint check` runs there with the
+/// fixture's `args` (such as `--changed-since HEAD~1`), selecting the rule (checks without a
+/// control report whatever is selected, and suppressions are judged before selection).
+fn builtin_fixtures(
+    rule: &Rule,
+    dir: &Path,
+    pass: &[PathBuf],
+    fail: &[PathBuf],
+    registry: &Registry,
+) {
+    let id = rule.info.id.as_str();
+    let setup = |fixture: &Path| -> (Repo, Vec<String>) {
+        if fixture.join("history.yaml").is_file() {
+            let (repo, now, args) = build_history(fixture);
+            let mut all = vec!["--now".to_string(), now];
+            all.extend(args);
+            (repo, all)
+        } else {
+            assert!(
+                fixture.is_dir(),
+                "{}: a fixture is a folder",
+                fixture.display()
+            );
+            let repo = Repo::new();
+            copy_tree(fixture, repo.path());
+            repo.commit();
+            (repo, Vec::new())
+        }
+    };
+    let run = |repo: &Repo, args: &[String], format: &str| {
+        let mut all = vec!["check", "--no-blame", "--color", "never", "--select", id];
+        all.extend(args.iter().map(String::as_str));
+        all.extend(["--format", format]);
+        let out = repo.run(&all);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{id}: {}",
+            common::stderr(&out)
+        );
+        common::stdout(&out)
+    };
+    // The findings of the rule, and of any check without a control.
+    let reported = |repo: &Repo, args: &[String]| -> (Vec<String>, Vec<String>) {
+        let report: serde_json::Value = serde_json::from_str(&run(repo, args, "json")).unwrap();
+        let mut own = Vec::new();
+        let mut uncontrolled = Vec::new();
+        for f in report["findings"].as_array().unwrap() {
+            let rule_id = f["rule"].as_str().unwrap().to_string();
+            if rule_id == id {
+                own.push(format!("{}:{}", f["path"], f["line"]));
+            } else if registry
+                .rule(&rule_id)
+                .is_none_or(|r| r.info.control.is_none())
+            {
+                uncontrolled.push(rule_id);
+            }
+        }
+        (own, uncontrolled)
+    };
+    for fixture in pass {
+        let (repo, args) = setup(fixture);
+        let (own, uncontrolled) = reported(&repo, &args);
+        assert!(
+            own.is_empty() && uncontrolled.is_empty(),
+            "{}: {own:?} {uncontrolled:?}",
+            fixture.display()
+        );
+    }
+    for fixture in fail {
+        let (repo, args) = setup(fixture);
+        let (own, _) = reported(&repo, &args);
+        assert!(
+            !own.is_empty(),
+            "{}: the rule did not fire",
+            fixture.display()
+        );
+        let text = format!(
+            "{}---- concise ----\n{}",
+            run(&repo, &args, "human"),
+            run(&repo, &args, "concise")
+        );
+        let name = fixture.file_name().unwrap().to_string_lossy().to_string();
+        let mut s = insta::Settings::clone_current();
+        s.set_snapshot_path(dir.join("snapshots"));
+        s.set_prepend_module_to_snapshot(false);
+        s.set_omit_expression(true);
+        s.bind(|| insta::assert_snapshot!(name, text));
+    }
+}
+
 /// Build the history of `fixture/history.yaml` in a temporary git repository: each commit, with
 /// its author and date (author and committer alike), writes its files or, for `null`,
-/// deletes them. Returns the repository and the `now` of the fixture.
-fn build_history(fixture: &Path) -> (Repo, String) {
+/// deletes them. Returns the repository, the `now` of the fixture and its `args`.
+fn build_history(fixture: &Path) -> (Repo, String, Vec<String>) {
     let text = std::fs::read_to_string(fixture.join("history.yaml")).unwrap();
     let source = SourceFile::new("history.yaml", text.clone());
     let node =
@@ -211,7 +319,11 @@ fn build_history(fixture: &Path) -> (Repo, String) {
             c["message"].as_str().unwrap(),
         );
     }
-    (repo, spec["now"].as_str().unwrap().to_string())
+    let args = spec["args"]
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default();
+    (repo, spec["now"].as_str().unwrap().to_string(), args)
 }
 
 /// A history rule's fixtures are histories (`history.yaml`), built at test time.
@@ -223,7 +335,7 @@ fn history_fixtures(
     registry: &Registry,
 ) {
     let run = |fixture: &Path| {
-        let (repo, now) = build_history(fixture);
+        let (repo, now, _) = build_history(fixture);
         let mut settings = Settings::defaults(repo.path().to_path_buf());
         settings.today = now;
         let (candidates, _, errors) = discover::discover(&[repo.path().to_path_buf()], repo.path());

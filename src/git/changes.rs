@@ -14,70 +14,34 @@ use std::sync::{Arc, LazyLock};
 use gix::ObjectId;
 
 use crate::discover::absolute;
-use crate::finding::{Finding, RuleInfo, Severity};
+use crate::finding::{Finding, RuleInfo};
 use crate::parse::Format;
 use crate::source::SourceFile;
 use crate::suppress::{self, Suppression};
 
 /// aims-lint.toml changed.
-pub static CONFIG_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "config-changed",
-        Severity::Error,
-        "aims-lint.toml changed: this change alters what the gate checks",
-        "review the configuration change with the owners of the AI management system; it is reported in `--changed-since` mode whatever the configuration says",
-    )
-});
+pub static CONFIG_CHANGED: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("config-changed"));
 
 /// A file of a custom rule directory changed.
-pub static CUSTOM_RULE_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "custom-rule-changed",
-        Severity::Error,
-        "a custom rule changed: this change alters what the gate checks",
-        "review the rule change with the owners of the AI management system; it is reported in `--changed-since` mode whatever the configuration says",
-    )
-});
+pub static CUSTOM_RULE_CHANGED: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("custom-rule-changed"));
 
 /// A suppression comment was added or changed.
-pub static SUPPRESSION_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "suppression-changed",
-        Severity::Error,
-        "a suppression was added or changed: this change waives a finding",
-        "check that the reason holds and that the expiry is reasonable; it is reported in `--changed-since` mode whatever the configuration says",
-    )
-});
+pub static SUPPRESSION_CHANGED: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("suppression-changed"));
 
 /// The committed baseline changed.
-pub static BASELINE_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "baseline-changed",
-        Severity::Error,
-        "the baseline changed: this change waives findings",
-        "regenerate the baseline on the main branch, not in a pull request; entries the merge base does not have waive nothing",
-    )
-});
+pub static BASELINE_CHANGED: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("baseline-changed"));
 
 /// An AIMS document of the merge base is gone from the work tree.
-pub static DOCUMENT_REMOVED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "document-removed",
-        Severity::Error,
-        "an AIMS document of the merge base is gone: its evidence is no longer checked",
-        "if the document was retired on purpose, say so in the pull request and have the owners of the AI management system accept it; if it moved, keep it where its kind's path convention (or `aims-kind`) finds it",
-    )
-});
+pub static DOCUMENT_REMOVED: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("document-removed"));
 
 /// A document's kind changed in the change.
-pub static KIND_CHANGED: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
-    RuleInfo::builtin(
-        "kind-changed",
-        Severity::Error,
-        "the document's kind changed: it is now checked by other rules",
-        "keep the kind the document had, or have the owners of the AI management system accept the change",
-    )
-});
+pub static KIND_CHANGED: LazyLock<Arc<RuleInfo>> =
+    LazyLock::new(|| crate::rules::builtin_check("kind-changed"));
 
 /// The checks of `--changed-since`, for listings and SARIF. The configuration cannot ignore or
 /// downgrade them: a change could otherwise hide itself. They are errors, so that a pull

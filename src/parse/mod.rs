@@ -9,7 +9,7 @@ pub mod yaml;
 
 use std::sync::{Arc, LazyLock};
 
-use crate::finding::{Finding, RuleInfo, Severity};
+use crate::finding::{Finding, RuleInfo};
 use crate::source::{SourceFile, Span};
 use markdown::{Body, FrontMatterState};
 use yaml::{Limits, Node, NodeValue};
@@ -79,55 +79,20 @@ impl Document {
 }
 
 macro_rules! syntax_rule {
-    ($name:ident, $id:literal, $message:literal, $help:literal) => {
-        /// A built-in syntax rule.
+    ($name:ident, $id:literal) => {
+        /// A built-in syntax rule: see its `rules/<id>/rule.yaml`.
         pub static $name: LazyLock<Arc<RuleInfo>> =
-            LazyLock::new(|| RuleInfo::builtin($id, Severity::Error, $message, $help));
+            LazyLock::new(|| crate::rules::builtin_check($id));
     };
 }
 
-syntax_rule!(
-    YAML_SYNTAX,
-    "yaml-syntax-error",
-    "document is not valid YAML",
-    "fix the YAML at the marked position; tabs may not indent YAML, and a `:` inside a value needs quotes"
-);
-syntax_rule!(
-    JSON_SYNTAX,
-    "json-syntax-error",
-    "document is not valid JSON",
-    "fix the JSON at the marked position; JSON allows no trailing commas and no comments"
-);
-syntax_rule!(
-    DUPLICATE_KEY,
-    "duplicate-key",
-    "a key appears twice in the same mapping",
-    "remove one of the two keys: YAML forbids duplicates, and tools disagree on which value wins"
-);
-syntax_rule!(
-    FRONT_MATTER_UNTERMINATED,
-    "front-matter-unterminated",
-    "front matter is never closed",
-    "add a line `---` after the last metadata line, or remove the opening `---` if it is a horizontal rule"
-);
-syntax_rule!(
-    FRONT_MATTER_NOT_MAPPING,
-    "front-matter-not-mapping",
-    "front matter is not a mapping of keys to values",
-    "write the front matter as `key: value` lines; a list or a bare string holds no metadata"
-);
-syntax_rule!(
-    FILE_NOT_UTF8,
-    "file-not-utf8",
-    "file is not valid UTF-8",
-    "save the file as UTF-8 (most editors have \"Save with encoding\")"
-);
-syntax_rule!(
-    FILE_TOO_LARGE,
-    "file-too-large",
-    "file is larger than the size limit and was not checked",
-    "split the document, or raise `max-file-size` in the `[limits]` table of aims-lint.toml"
-);
+syntax_rule!(YAML_SYNTAX, "yaml-syntax-error");
+syntax_rule!(JSON_SYNTAX, "json-syntax-error");
+syntax_rule!(DUPLICATE_KEY, "duplicate-key");
+syntax_rule!(FRONT_MATTER_UNTERMINATED, "front-matter-unterminated");
+syntax_rule!(FRONT_MATTER_NOT_MAPPING, "front-matter-not-mapping");
+syntax_rule!(FILE_NOT_UTF8, "file-not-utf8");
+syntax_rule!(FILE_TOO_LARGE, "file-too-large");
 
 /// All syntax rules, for `rules` listings and docs.
 #[must_use]

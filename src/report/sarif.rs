@@ -108,10 +108,6 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, registry: &Registry)
         ids.push(&r.info.id);
         rules.push(rule_descriptor(&r.info, &r.title, Some(&r.docs)));
     }
-    for info in crate::rules::checks_without_control() {
-        ids.push(&info.id);
-        rules.push(rule_descriptor(info, &info.message, None));
-    }
     let mut results: Vec<Value> = outcome.findings.iter().map(|f| result(f, &ids)).collect();
     results.extend(outcome.suppressed.iter().map(|s| {
         let mut r = result(&s.finding, &ids);
