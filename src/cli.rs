@@ -62,6 +62,10 @@ pub enum Command {
 
 /// Options of `check`.
 #[derive(Debug, Args, Default)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each is a command-line switch"
+)]
 pub struct CheckArgs {
     /// Files or directories to check. Directories are walked, honouring .gitignore.
     #[arg(value_name = "PATH")]
@@ -100,6 +104,12 @@ pub struct CheckArgs {
     /// Every document is still checked. Needs the history down to the merge base.
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
+    /// With --changed-since: fail only when a control has more error findings than at the
+    /// merge base (the merge base's tree is checked too, with this run's rules), or on an
+    /// error without a control (syntax, changes to the gate) or from the git history in a
+    /// changed file. Adopts the gate on a repository with old findings, without a baseline.
+    #[arg(long, requires = "changed_since")]
+    pub fail_on_regression: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonArgs,

@@ -25,6 +25,7 @@ use crate::lint::{self, History, Outcome};
 use crate::policy::Selector;
 use crate::report::{self, Options};
 use crate::rules::{Registry, suggest_rule};
+use crate::touched;
 use crate::visible::visible;
 
 /// The folder `path` is (absolute), or the folder it is in; `root` if it has none.
@@ -372,6 +373,20 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
         .map_err(|e| miette::miette!("{e}"))?;
     let mut outcome = project.lint(&args.paths, args.common.threads)?;
     if let Some(changes) = &changes {
+        let now = touched::errors_per_control(&outcome.findings, &project.registry);
+        let at_base = if args.fail_on_regression {
+            Some(
+                touched::errors_at_base(
+                    changes,
+                    &project.settings,
+                    &project.registry,
+                    &project.root,
+                )
+                .map_err(|e| miette::miette!("{e}"))?,
+            )
+        } else {
+            None
+        };
         let baseline = baseline.as_ref().map(|(f, b)| (*f, b));
         narrow_to_changes(
             &project,
@@ -380,6 +395,18 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
             baseline,
             args.allow_gate_changes,
         )?;
+        let controls = touched::controls(
+            &outcome,
+            changes,
+            &project.settings,
+            &project.registry,
+            &now,
+            at_base.as_ref(),
+        );
+        if let Some(since) = &mut outcome.changed {
+            since.controls = controls;
+            since.fail_on_regression = args.fail_on_regression;
+        }
     } else if let Some((_, baseline)) = &baseline {
         outcome.baselined = baseline.filter(&mut outcome.findings);
     }
@@ -421,12 +448,33 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    let failed = threshold.is_some_and(|t| fails(&outcome, &project.registry, t));
     Ok(if failed {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     })
+}
+
+/// Whether the run fails at `threshold`: on any finding that severe or worse; with
+/// `--fail-on-regression`, on a control that got worse, and on what no control's count can
+/// hold: a file that cannot be read, a change to the gate, a finding from the history of a
+/// changed file (the merge base is checked without a history).
+fn fails(outcome: &Outcome, registry: &Registry, threshold: Severity) -> bool {
+    let severe = |f: &&Finding| f.severity >= threshold;
+    match outcome.changed.as_ref().filter(|c| c.fail_on_regression) {
+        Some(since) => {
+            since.controls.iter().any(touched::Control::regressed)
+                || outcome.findings.iter().filter(severe).any(|f| {
+                    f.rule.control.is_none()
+                        || registry
+                            .rule(&f.rule.id)
+                            .and_then(|r| r.check)
+                            .is_some_and(crate::rules::Check::is_history)
+                })
+        }
+        None => outcome.findings.iter().any(|f| severe(&f)),
+    }
 }
 
 /// `aims-lint files`.

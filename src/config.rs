@@ -151,7 +151,7 @@ impl ConfigError {
 type RuleIdSpans = Vec<(String, std::ops::Range<usize>)>;
 
 /// Resolved settings for a run.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// The configuration file, if one was found.
     pub file: Option<PathBuf>,

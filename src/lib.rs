@@ -27,6 +27,7 @@ pub mod rules;
 pub mod sections;
 pub mod source;
 pub mod suppress;
+pub mod touched;
 pub mod visible;
 
 pub use git::{blame, changes};

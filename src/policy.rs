@@ -93,7 +93,7 @@ impl Selector {
 }
 
 /// `ignore` and `severity` for the paths that a `[[overrides]]` entry's globs match.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Override {
     /// Globs, relative to the configuration file's folder.
     pub paths: GlobSet,
@@ -104,7 +104,7 @@ pub struct Override {
 }
 
 /// The resolved selection and severities of a run.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Policy {
     /// `None`: every rule.
     pub select: Option<Vec<Selector>>,

@@ -297,6 +297,24 @@ fn changed_since_narrows_the_review_to_the_pull_requests_files_but_not_the_sarif
         allowed_out.contains("aims-lint.toml:1:1: warning[config-changed]"),
         "{allowed_out}"
     );
+    // With fail-on-regression, the step summary compares each control with the merge base:
+    // the new card's gaps make its controls worse.
+    let regression = run_check_step(
+        &repo,
+        &[
+            ("changed-since", "auto"),
+            ("allow-gate-changes", "true"),
+            ("fail-on-regression", "true"),
+        ],
+    );
+    assert!(
+        regression
+            .summary
+            .contains("more error findings than at the merge base"),
+        "{}",
+        regression.summary
+    );
+    assert_eq!(regression.output.status.code(), Some(1));
     assert!(
         run.summary
             .contains("in files not changed since `origin/main` (merge base"),

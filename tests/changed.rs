@@ -286,3 +286,233 @@ fn unknown_refs_and_shallow_clones_are_errors_that_say_what_to_do() {
     assert!(err.contains("nocommoncommitinthisshallowclone"), "{err}");
     assert!(err.contains("fetch-depth:0"), "{err}");
 }
+
+/// The starter repository committed on `main` by Ada, and a branch `feature` checked out.
+fn starter_on_a_branch() -> Repo {
+    let repo = Repo::new();
+    let out = repo.run(&["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    repo.commit();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo
+}
+
+fn follows_the_report_schema(report: &Value) {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = aims_lint::rules::compile(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+fn control<'a>(report: &'a Value, id: &str) -> Option<&'a Value> {
+    report["summary"]["changed_since"]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+}
+
+#[test]
+fn the_summary_names_the_controls_a_change_touched_who_changed_them_and_what_needs_reapproval() {
+    let repo = starter_on_a_branch();
+    let policy = std::fs::read_to_string(repo.path().join("policies/ai-policy.md")).unwrap();
+    repo.write(
+        "policies/ai-policy.md",
+        policy.replace(
+            "across all subsidiaries.",
+            "across all subsidiaries and partners.",
+        ),
+    );
+    repo.commit_as(
+        "Bob Okoro",
+        "bob@example.org",
+        "2026-04-01T10:00:00Z",
+        "widen scope",
+    );
+    // Not committed yet: the roles file.
+    let roles = std::fs::read_to_string(repo.path().join("governance/roles.yaml")).unwrap();
+    repo.write("governance/roles.yaml", format!("{roles}\n# reviewed\n"));
+
+    let (report, code) = check_json(&repo, &["--changed-since", "main"]);
+    assert_eq!(code, Some(1), "the edit after approval is an error");
+    follows_the_report_schema(&report);
+    let ids: Vec<&str> = report["summary"]["changed_since"]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    // The policy is evidence for A.2.x and 7.5.2; the roles file for A.3.2. Nothing else
+    // changed, and without --fail-on-regression no control is listed for its counts.
+    assert!(
+        ids.starts_with(&["A.2.2", "A.2.3", "A.2.4", "A.3.2"]),
+        "{ids:?}"
+    );
+    assert!(!ids.contains(&"A.7.4"), "{ids:?}");
+    let a22 = control(&report, "A.2.2").unwrap();
+    assert_eq!(
+        a22["documents"],
+        serde_json::json!([{
+            "path": "policies/ai-policy.md",
+            "kind": "ai-policy",
+            "changed_by": ["Bob Okoro <bob@example.org>"],
+            "uncommitted": false,
+            "needs_reapproval": true,
+        }])
+    );
+    assert_eq!(a22["errors_at_base"], Value::Null);
+    let roles = &control(&report, "A.3.2").unwrap()["documents"];
+    let roles_doc = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "governance/roles.yaml")
+        .unwrap();
+    assert_eq!(roles_doc["changed_by"], serde_json::json!([]));
+    assert_eq!(roles_doc["uncommitted"], true);
+
+    // The step summary says the same, and the human summary in a line.
+    let out = repo.run(&[
+        "check",
+        "--no-blame",
+        "--changed-since",
+        "main",
+        "--format",
+        "markdown",
+    ]);
+    let summary = common::stdout(&out);
+    assert!(
+        summary.contains("| A.2.2 AI policy | `policies/ai-policy.md` | Bob Okoro &lt;bob@example.org&gt; | `policies/ai-policy.md` | "),
+        "{summary}"
+    );
+    assert!(summary.contains("(not committed)"), "{summary}");
+    let out = repo.run(&["check", "--no-blame", "--changed-since", "main"]);
+    let human = common::stdout(&out);
+    assert!(
+        human.contains("the change touches the evidence of A.2.2, A.2.3, A.2.4, A.3.2"),
+        "{human}"
+    );
+    assert!(
+        human.contains("needs a new approval: policies/ai-policy.md"),
+        "{human}"
+    );
+}
+
+#[test]
+fn fail_on_regression_passes_old_findings_and_fails_a_control_that_got_worse() {
+    let repo = Repo::new();
+    // Old debt on main: a card without a licence or sections.
+    repo.write("model-cards/old.md", CARD)
+        .write("model-cards/other.md", CARD);
+    repo.commit();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        "model-cards/old.md",
+        CARD.replace("# Card", "# Old card, retitled"),
+    );
+    repo.commit();
+
+    // The gate as before fails on the old findings of the edited card.
+    let (_, code) = check_json(&repo, &["--changed-since", "main"]);
+    assert_eq!(code, Some(1));
+    let (report, code) = check_json(&repo, &["--changed-since", "main", "--fail-on-regression"]);
+    assert_eq!(code, Some(0), "{report:#}");
+    let a65 = control(&report, "A.6.2.3").unwrap();
+    assert_eq!(a65["errors"], a65["errors_at_base"]);
+    assert_eq!(a65["regressed"], false);
+    let out = repo.run(&[
+        "check",
+        "--no-blame",
+        "--changed-since",
+        "main",
+        "--fail-on-regression",
+    ]);
+    assert!(
+        common::stdout(&out).contains("no control has more error findings than at the merge base"),
+        "{}",
+        common::stdout(&out)
+    );
+
+    // A third card with the same gaps makes those controls worse, though no old file changed.
+    repo.write("model-cards/new.md", CARD);
+    repo.commit();
+    let (report, code) = check_json(&repo, &["--changed-since", "main", "--fail-on-regression"]);
+    assert_eq!(code, Some(1));
+    let worse = control(&report, "A.6.2.3").unwrap();
+    assert_eq!(worse["regressed"], true);
+    follows_the_report_schema(&report);
+    assert_eq!(
+        worse["errors"].as_u64().unwrap(),
+        worse["errors_at_base"].as_u64().unwrap() + 1
+    );
+    let out = repo.run(&[
+        "check",
+        "--no-blame",
+        "--changed-since",
+        "main",
+        "--fail-on-regression",
+    ]);
+    assert!(
+        common::stdout(&out).contains("worse than at the merge base"),
+        "{}",
+        common::stdout(&out)
+    );
+
+    // What no control counts fails whatever: a file that no longer parses.
+    repo.git(&["rm", "-q", "model-cards/new.md"]);
+    repo.write("model-cards/old.md", "---\nlicense: [mit\n---\n# Card\n");
+    repo.commit();
+    let (report, code) = check_json(&repo, &["--changed-since", "main", "--fail-on-regression"]);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert!(paths_of(&report).contains(&("model-cards/old.md".into(), "yaml-syntax-error".into())));
+
+    // It needs a merge base.
+    let out = repo.run(&["check", "--fail-on-regression"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--changed-since"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_merge_base_is_checked_from_its_tree_without_following_links() {
+    let repo = Repo::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("card.md"),
+        "---\nlicense: mit\n---\n# Outside\n",
+    )
+    .unwrap();
+    repo.write("model-cards/old.md", CARD);
+    std::fs::create_dir_all(repo.path().join("model-cards")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("card.md"),
+        repo.path().join("model-cards/link.md"),
+    )
+    .unwrap();
+    // An ignore file does not hide a tracked document at the merge base either.
+    repo.write(".ignore", "model-cards/old.md\n");
+    repo.commit();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("model-cards/new.md", CARD);
+    repo.commit();
+    let (report, code) = check_json(&repo, &["--changed-since", "main", "--fail-on-regression"]);
+    // The new card's gaps are new: old.md counted at the base, so each control has one more.
+    assert_eq!(code, Some(1), "{report:#}");
+    let c = control(&report, "A.6.2.3").unwrap();
+    assert_eq!(
+        c["errors_at_base"].as_u64().unwrap() + 1,
+        c["errors"].as_u64().unwrap()
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("card.md")).unwrap(),
+        "---\nlicense: mit\n---\n# Outside\n"
+    );
+}

@@ -68,6 +68,10 @@ pub struct Since {
     pub merge_base: String,
     /// Findings left out because their files did not change.
     pub unchanged: usize,
+    /// The controls whose evidence the change touched, or whose findings grew.
+    pub controls: Vec<crate::touched::Control>,
+    /// `--fail-on-regression`: the run fails on controls that got worse, not on old findings.
+    pub fail_on_regression: bool,
 }
 
 impl Since {
@@ -80,11 +84,11 @@ impl Since {
 
 /// The merge base's tree, to compare files with.
 pub struct Changes {
-    repo: gix::Repository,
+    pub(super) repo: gix::Repository,
     reference: String,
-    base: ObjectId,
-    tree: ObjectId,
-    root: std::path::PathBuf,
+    pub(super) base: ObjectId,
+    pub(super) tree: ObjectId,
+    pub(super) root: std::path::PathBuf,
     cache: std::cell::RefCell<HashMap<String, bool>>,
 }
 
@@ -157,6 +161,8 @@ impl Changes {
             reference: self.reference.clone(),
             merge_base: self.base.to_string(),
             unchanged: 0,
+            controls: Vec::new(),
+            fail_on_regression: false,
         }
     }
 
@@ -401,6 +407,32 @@ impl Changes {
         settings: &crate::config::Settings,
         checked: &[&str],
     ) -> Vec<Finding> {
+        self.removed(settings, checked)
+            .into_iter()
+            .map(|(path, kind)| {
+                let source = SourceFile::new(path, String::new());
+                let span = source.line_span(1);
+                let what = if kind == "declared" {
+                    "an AIMS document (by its `aims-kind`)".to_string()
+                } else {
+                    format!("a `{kind}`")
+                };
+                Finding::new(&DOCUMENT_REMOVED, &source, span).with_detail(format!(
+                    "{what} at {}, deleted or moved since",
+                    self.describe()
+                ))
+            })
+            .collect()
+    }
+
+    /// The documents of [`Changes::removed_documents`]: each path, and its kind at the merge
+    /// base (`declared` for one found by its `aims-kind`).
+    #[must_use]
+    pub fn removed(
+        &self,
+        settings: &crate::config::Settings,
+        checked: &[&str],
+    ) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
         let checked_names: BTreeSet<String> = checked.iter().map(|p| file_name(p)).collect();
@@ -436,22 +468,9 @@ impl Changes {
                             && std::fs::read(&file).is_ok_and(|now| now == old)
                     })
                 });
-            if moved {
-                continue;
+            if !moved {
+                out.push((path, kind));
             }
-            let source = SourceFile::new(path.clone(), String::new());
-            let span = source.line_span(1);
-            let what = if kind == "declared" {
-                "an AIMS document (by its `aims-kind`)".to_string()
-            } else {
-                format!("a `{kind}`")
-            };
-            out.push(
-                Finding::new(&DOCUMENT_REMOVED, &source, span).with_detail(format!(
-                    "{what} at {}, deleted or moved since",
-                    self.describe()
-                )),
-            );
         }
         out
     }

@@ -1,6 +1,7 @@
 //! Everything aims-lint reads from git, through one repository handle opened once per run:
 //! the tracked files (discovery), who last changed a line ([`blame`]), what changed since a
-//! merge base ([`changes`]), and the history of each document ([`history`]).
+//! merge base ([`changes`]), who made those changes and the repository as the merge base had
+//! it ([`since`]), and the history of each document ([`history`]).
 //!
 //! The repository is opened once, as a [`gix::ThreadSafeRepository`]; each user takes a
 //! [`handle`] of it, which shares its object store.
@@ -8,6 +9,7 @@
 pub mod blame;
 pub mod changes;
 pub mod history;
+pub mod since;
 
 use std::path::Path;
 

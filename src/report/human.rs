@@ -333,5 +333,68 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> i
     if outcome.history == History::Truncated {
         writeln!(out, "{TRUNCATED}")?;
     }
+    if let Some(since) = &outcome.changed {
+        touched(out, since)?;
+    }
+    Ok(())
+}
+
+/// With `--changed-since`: the controls whose evidence changed, what needs a new approval,
+/// and, with `--fail-on-regression`, the controls that got worse.
+fn touched(out: &mut dyn Write, since: &crate::changes::Since) -> io::Result<()> {
+    let touched: Vec<&str> = since
+        .controls
+        .iter()
+        .filter(|c| !c.documents.is_empty())
+        .map(|c| c.id.as_str())
+        .collect();
+    if !touched.is_empty() {
+        writeln!(
+            out,
+            "the change touches the evidence of {}",
+            touched.join(", ")
+        )?;
+    }
+    let mut approve: Vec<String> = since
+        .controls
+        .iter()
+        .flat_map(|c| &c.documents)
+        .filter(|d| d.needs_reapproval)
+        .map(|d| visible(&d.path).into_owned())
+        .collect();
+    approve.sort();
+    approve.dedup();
+    if !approve.is_empty() {
+        writeln!(out, "needs a new approval: {}", approve.join(", "))?;
+    }
+    if since.fail_on_regression {
+        let worse: Vec<String> = since
+            .controls
+            .iter()
+            .filter(|c| c.regressed())
+            .map(|c| {
+                format!(
+                    "{} ({} → {} errors)",
+                    c.id,
+                    c.errors_at_base.unwrap_or(0),
+                    c.errors
+                )
+            })
+            .collect();
+        if worse.is_empty() {
+            writeln!(
+                out,
+                "no control has more error findings than at the merge base {}",
+                since.short_base()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "worse than at the merge base {}: {}",
+                since.short_base(),
+                worse.join(", ")
+            )?;
+        }
+    }
     Ok(())
 }

@@ -111,6 +111,15 @@ struct ChangedSince<'a> {
     reference: &'a str,
     merge_base: &'a str,
     unchanged: usize,
+    fail_on_regression: bool,
+    controls: Vec<TouchedControl<'a>>,
+}
+
+#[derive(Serialize)]
+struct TouchedControl<'a> {
+    #[serde(flatten)]
+    control: &'a crate::touched::Control,
+    regressed: bool,
 }
 
 pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
@@ -145,6 +154,15 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
                 reference: &c.reference,
                 merge_base: &c.merge_base,
                 unchanged: c.unchanged,
+                fail_on_regression: c.fail_on_regression,
+                controls: c
+                    .controls
+                    .iter()
+                    .map(|control| TouchedControl {
+                        control,
+                        regressed: control.regressed(),
+                    })
+                    .collect(),
             }),
             history: match outcome.history {
                 History::None => None,

@@ -113,6 +113,89 @@ fn not_shown(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     writeln!(out, "Not reported: {}.\n", parts.join("; "))
 }
 
+/// With `--changed-since`: the controls whose evidence the change touched, who changed it,
+/// what needs a new approval, and, with `--fail-on-regression`, which controls got worse.
+fn touched(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+    let Some(since) = outcome.changed.as_ref() else {
+        return Ok(());
+    };
+    if since.fail_on_regression {
+        let worse: Vec<String> = since
+            .controls
+            .iter()
+            .filter(|c| c.regressed())
+            .map(|c| code(&c.id))
+            .collect();
+        if worse.is_empty() {
+            writeln!(
+                out,
+                "No control has more error findings than at the merge base `{}`.\n",
+                since.short_base()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "**{} more error findings than at the merge base `{}`:** {}.\n",
+                if worse.len() == 1 {
+                    "1 control has".to_string()
+                } else {
+                    format!("{} controls have", worse.len())
+                },
+                since.short_base(),
+                worse.join(", ")
+            )?;
+        }
+    }
+    if since.controls.is_empty() {
+        return writeln!(
+            out,
+            "The change touches the evidence of no Annex A control.\n"
+        );
+    }
+    writeln!(
+        out,
+        "### Controls whose evidence the change touches\n\n| Control | Documents | Changed by | Needs re-approval | Errors |\n|---|---|---|---|---:|"
+    )?;
+    let list = |items: Vec<String>| {
+        let mut items = items;
+        items.sort();
+        items.dedup();
+        items.join(", ")
+    };
+    for c in &since.controls {
+        let documents = list(c.documents.iter().map(|d| code(&d.path)).collect());
+        let by = list(
+            c.documents
+                .iter()
+                .flat_map(|d| {
+                    d.changed_by
+                        .iter()
+                        .map(|a| cell(a))
+                        .chain(d.uncommitted.then(|| "(not committed)".to_string()))
+                })
+                .collect(),
+        );
+        let approve = list(
+            c.documents
+                .iter()
+                .filter(|d| d.needs_reapproval)
+                .map(|d| code(&d.path))
+                .collect(),
+        );
+        let errors = match c.errors_at_base {
+            Some(base) if c.regressed() => format!("**{base} → {}**", c.errors),
+            Some(base) => format!("{base} → {}", c.errors),
+            None => c.errors.to_string(),
+        };
+        writeln!(
+            out,
+            "| {} | {documents} | {by} | {approve} | {errors} |",
+            cell(&format!("{} {}", c.id, c.title))
+        )?;
+    }
+    writeln!(out)
+}
+
 /// The heading for a failed run, a run that checked nothing, or a clean one; whether the
 /// findings follow.
 fn verdict(out: &mut dyn Write, outcome: &Outcome) -> io::Result<bool> {
@@ -157,7 +240,8 @@ pub(super) fn write(
         [Severity::Error, Severity::Warning, Severity::Info].map(|s| counts.of_severity(s));
     let total = outcome.findings.len();
     if !verdict(out, outcome)? {
-        return not_shown(out, outcome);
+        not_shown(out, outcome)?;
+        return touched(out, outcome);
     }
     writeln!(
         out,
@@ -169,6 +253,7 @@ pub(super) fn write(
         plural(outcome.documents.len(), "document")
     )?;
     not_shown(out, outcome)?;
+    touched(out, outcome)?;
     not_annotated(out, [errors, warnings, infos])?;
     let mut per_control: BTreeMap<(Vec<u32>, String), [usize; 3]> = BTreeMap::new();
     for f in &outcome.findings {
