@@ -16,7 +16,7 @@ use toml::Spanned;
 use crate::finding::Severity;
 use crate::kinds;
 use crate::parse::yaml::Limits;
-use crate::policy::{Override, Policy, Selector};
+use crate::selection::{Override, Selection, Selector};
 
 /// The name of the configuration file.
 pub const FILE_NAME: &str = "aims-lint.toml";
@@ -169,7 +169,7 @@ pub struct Settings {
     /// Parser limits.
     pub limits: Limits,
     /// Which rules report, and how severely.
-    pub policy: Policy,
+    pub selection: Selection,
     /// Whether inline suppression comments may waive findings (`[suppressions] inline`).
     pub inline_suppressions: bool,
     /// The date the run judges by, `YYYY-MM-DD`: today in UTC unless `--now` says otherwise.
@@ -196,7 +196,7 @@ impl Settings {
             rule_paths: Vec::new(),
             max_file_size: 1024 * 1024,
             limits: Limits::default(),
-            policy: Policy::default(),
+            selection: Selection::default(),
             inline_suppressions: true,
             today: crate::suppress::today(),
             thresholds: THRESHOLDS
@@ -371,8 +371,8 @@ pub fn load(path: &Path) -> Result<Settings, Box<ConfigError>> {
         }
         settings.rule_paths.push(dir);
     }
-    let (policy, ids) = load_policy(path, &text, &file.rules, file.overrides)?;
-    settings.policy = policy;
+    let (selection, ids) = load_selection(path, &text, &file.rules, file.overrides)?;
+    settings.selection = selection;
     settings.rule_ids = Some((text.clone(), ids));
     load_thresholds(path, &text, &file.thresholds, &mut settings.thresholds)?;
     if let Some(allow) = file.suppressions.inline {
@@ -460,13 +460,13 @@ fn load_thresholds(
 }
 
 /// `select`, `ignore`, `severity` and `[[overrides]]`, and the rule ids they name.
-fn load_policy(
+fn load_selection(
     path: &Path,
     text: &str,
     rules: &RulesTable,
     overrides: Vec<OverrideTable>,
-) -> Result<(Policy, RuleIdSpans), Box<ConfigError>> {
-    let mut policy = Policy::default();
+) -> Result<(Selection, RuleIdSpans), Box<ConfigError>> {
+    let mut selection = Selection::default();
     let mut ids = Vec::new();
     let mut selectors = |list: &[Spanned<String>]| -> Result<Vec<Selector>, Box<ConfigError>> {
         list.iter()
@@ -484,14 +484,14 @@ fn load_policy(
             Some("remove `select` to run every rule, or name the rules or controls to run (`select = [\"A.6.*\"]`)".to_string()),
         ));
     }
-    policy.select = rules.select.as_deref().map(&mut selectors).transpose()?;
-    policy.ignore = selectors(&rules.ignore)?;
+    selection.select = rules.select.as_deref().map(&mut selectors).transpose()?;
+    selection.ignore = selectors(&rules.ignore)?;
     let severities = |map: &BTreeMap<Spanned<String>, Severity>, ids: &mut Vec<_>| {
         map.iter()
             .map(|(k, sev)| Ok((selector(path, text, k.get_ref(), k.span(), ids)?, *sev)))
             .collect::<Result<Vec<_>, Box<ConfigError>>>()
     };
-    policy.severity = severities(&rules.severity, &mut ids)?;
+    selection.severity = severities(&rules.severity, &mut ids)?;
     for o in overrides {
         let mut builder = GlobSetBuilder::new();
         for glob in &o.paths {
@@ -508,13 +508,13 @@ fn load_policy(
             .map(|e| selector(path, text, e.get_ref(), e.span(), &mut ids))
             .collect::<Result<_, _>>()?;
         let severity = severities(&o.severity, &mut ids)?;
-        policy.overrides.push(Override {
+        selection.overrides.push(Override {
             paths,
             ignore,
             severity,
         });
     }
-    Ok((policy, ids))
+    Ok((selection, ids))
 }
 
 /// Parse a selector of the file, noting rule ids with their span for [`Settings::check_rule_ids`].

@@ -1,7 +1,10 @@
 //! aims-lint checks an AI management system's governance repository (model cards, dataset
 //! sheets, policies, …) against rules derived from ISO/IEC 42001 Annex A.
 //!
-//! Data flows one way: discover → parse → classify → check (in parallel) → sort → report.
+//! Data flows one way, in the order [`run`] owns: discover → per file, in parallel (read, parse,
+//! classify, check against the kind's rules, scan suppressions) → rules across documents and
+//! from the git history → waivers and selection → the change, the baseline, blame → report.
+//! [`commands`] holds one file per subcommand; it parses, runs and writes, nothing more.
 
 pub mod baseline;
 pub mod check;
@@ -18,13 +21,13 @@ pub mod git;
 pub mod init;
 pub mod kinds;
 pub mod license;
-pub mod lint;
 pub mod parse;
 pub mod placeholder;
-pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod sections;
+pub mod selection;
 pub mod source;
 pub mod suppress;
 pub mod touched;

@@ -29,8 +29,8 @@ use pulldown_cmark::{Event, Parser, Tag};
 use crate::finding::{Finding, RuleInfo};
 use crate::parse::Format;
 use crate::parse::markdown::{FrontMatterState, front_matter};
-use crate::policy::Selector;
 use crate::rules::Registry;
+use crate::selection::Selector;
 use crate::source::{SourceFile, Span};
 
 /// What starts a suppression inside a comment.

@@ -19,9 +19,9 @@ use crate::config::Settings;
 use crate::controls;
 use crate::discover::Candidate;
 use crate::finding::{Finding, Severity};
-use crate::lint::{self, Outcome};
 use crate::parse::Format;
 use crate::rules::{Check, Registry};
+use crate::run::{self, Outcome};
 
 /// A changed document, as evidence.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -117,7 +117,7 @@ pub fn errors_at_base(
         Ok(rel) => dir.path().join(rel),
         Err(_) => dir.path().to_path_buf(),
     };
-    let outcome = lint::lint(&candidates, &[], &at_base, registry, dir.path(), None);
+    let outcome = run::lint(&candidates, &[], &at_base, registry, dir.path(), None);
     Ok(errors_per_control(&outcome.findings, registry))
 }
 

@@ -14,10 +14,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use aims_lint::config::Settings;
-use aims_lint::lint::check_as;
 use aims_lint::parse::yaml::Limits;
 use aims_lint::parse::{self, Format};
 use aims_lint::rules::Registry;
+use aims_lint::run::check_as;
 use aims_lint::source::SourceFile;
 use serde_json::Value;
 

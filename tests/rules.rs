@@ -16,9 +16,9 @@ use aims_lint::discover;
 
 mod common;
 
-use aims_lint::lint::{Checked, Outcome, check_as};
 use aims_lint::report::{self, Options};
 use aims_lint::rules::{Check, Registry, Rule};
+use aims_lint::run::{Checked, Outcome, check_as};
 use aims_lint::source::SourceFile;
 use common::Repo;
 
@@ -152,7 +152,7 @@ fn corpus_fixtures(
         let settings = Settings::defaults(repo.to_path_buf());
         let (candidates, _, errors) = discover::discover(&[repo.to_path_buf()], repo);
         assert!(errors.is_empty(), "{errors:?}");
-        aims_lint::lint::lint(&candidates, &[], &settings, registry, repo, None)
+        aims_lint::run::lint(&candidates, &[], &settings, registry, repo, None)
     };
     for repo in pass {
         let outcome = run(repo);
@@ -341,7 +341,7 @@ fn history_fixtures(
         let (candidates, _, errors) = discover::discover(&[repo.path().to_path_buf()], repo.path());
         assert!(errors.is_empty(), "{errors:?}");
         let git = aims_lint::git::open(repo.path()).unwrap();
-        let outcome = aims_lint::lint::lint(
+        let outcome = aims_lint::run::lint(
             &candidates,
             &[],
             &settings,

@@ -9,8 +9,8 @@
 
 use aims_lint::config::Settings;
 use aims_lint::finding::Finding;
-use aims_lint::lint::check_as;
 use aims_lint::rules::Registry;
+use aims_lint::run::check_as;
 use aims_lint::source::SourceFile;
 
 fn check(name: &str, kind: &str, text: &str) -> Vec<Finding> {

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::lint::Outcome;
+use crate::run::Outcome;
 use crate::visible::visible;
 
 pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, blame: bool) -> io::Result<()> {

@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use crate::finding::{Finding, Severity};
-use crate::lint::Outcome;
+use crate::run::Outcome;
 
 /// Annotations GitHub shows per level and step.
 pub const SHOWN_PER_LEVEL: usize = 10;

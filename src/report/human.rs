@@ -10,7 +10,7 @@ use miette::{
 
 use super::{Counts, plural};
 use crate::finding::{Finding, Severity};
-use crate::lint::{History, Outcome};
+use crate::run::{History, Outcome};
 use crate::visible::visible;
 
 /// Said when blame ran in a shallow clone.

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Counts;
-use crate::lint::{History, Outcome};
+use crate::run::{History, Outcome};
 use crate::source::Pos;
 
 #[derive(Serialize)]

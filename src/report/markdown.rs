@@ -8,7 +8,7 @@ use super::github::{SHOWN_PER_LEVEL, ordered};
 use super::{Counts, plural};
 use crate::controls;
 use crate::finding::Severity;
-use crate::lint::Outcome;
+use crate::run::Outcome;
 
 /// Findings listed in the table; the rest are counted.
 const TABLE_ROWS: usize = 200;

@@ -13,8 +13,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::finding::Severity;
-use crate::lint::Outcome;
 use crate::rules::Registry;
+use crate::run::Outcome;
 
 pub use human::Options;
 

@@ -9,8 +9,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use crate::finding::{Finding, RuleInfo, Severity};
-use crate::lint::Outcome;
 use crate::rules::Registry;
+use crate::run::Outcome;
 use crate::source::Span;
 
 /// The key of our fingerprint in `partialFingerprints`; the version changes if its recipe does.

@@ -30,7 +30,7 @@ impl Selector {
     /// nor a control.
     ///
     /// ```
-    /// use aims_lint::policy::Selector;
+    /// use aims_lint::selection::Selector;
     /// assert_eq!(Selector::parse("A.7.*"), Ok(Selector::Prefix("A.7.".into())));
     /// assert!(Selector::parse("A.7.1").unwrap_err().contains("A.7.2"));
     /// assert!(Selector::parse("A.11.*").is_err());
@@ -105,7 +105,7 @@ pub struct Override {
 
 /// The resolved selection and severities of a run.
 #[derive(Debug, Default, Clone)]
-pub struct Policy {
+pub struct Selection {
     /// `None`: every rule.
     pub select: Option<Vec<Selector>>,
     /// Rules that do not report.
@@ -116,7 +116,7 @@ pub struct Policy {
     pub overrides: Vec<Override>,
 }
 
-impl Policy {
+impl Selection {
     /// The severity a finding of `rule` in the file at `rel` (relative to the configuration
     /// file's folder, if it is below it) gets, or `None` if the rule does not report there.
     #[must_use]
@@ -204,26 +204,26 @@ mod tests {
             Severity::Warning,
         );
         let syntax = rule("yaml-syntax-error", None, Severity::Error);
-        let policy = Policy {
+        let selection = Selection {
             select: Some(vec![sel("A.7.*")]),
-            ..Policy::default()
+            ..Selection::default()
         };
-        assert_eq!(policy.apply(None, &license), None);
-        assert_eq!(policy.apply(None, &quality), Some(Severity::Warning));
-        assert_eq!(policy.apply(None, &syntax), Some(Severity::Error));
+        assert_eq!(selection.apply(None, &license), None);
+        assert_eq!(selection.apply(None, &quality), Some(Severity::Warning));
+        assert_eq!(selection.apply(None, &syntax), Some(Severity::Error));
 
-        let policy = Policy {
+        let selection = Selection {
             ignore: vec![sel("yaml-syntax-error")],
             severity: vec![
                 (sel("A.*"), Severity::Info),
                 (sel("A.8.2"), Severity::Warning),
                 (sel("A.8.*"), Severity::Error),
             ],
-            ..Policy::default()
+            ..Selection::default()
         };
-        assert_eq!(policy.apply(None, &syntax), None);
-        assert_eq!(policy.apply(None, &license), Some(Severity::Warning));
-        assert_eq!(policy.apply(None, &quality), Some(Severity::Info));
+        assert_eq!(selection.apply(None, &syntax), None);
+        assert_eq!(selection.apply(None, &license), Some(Severity::Warning));
+        assert_eq!(selection.apply(None, &quality), Some(Severity::Info));
     }
 
     #[test]

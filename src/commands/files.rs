@@ -1,0 +1,65 @@
+//! `aims-lint files`: the documents a run checks, their kinds and why, and the files it leaves alone.
+
+
+use crate::ExitStatus;
+use crate::cli::FilesArgs;
+use crate::kinds;
+use crate::run::Project;
+use crate::visible::visible;
+
+use super::{emit, print_errors};
+
+/// `aims-lint files`.
+pub fn files(args: &FilesArgs) -> miette::Result<ExitStatus> {
+    let project = Project::load(&args.paths, &args.common)?;
+    if args.kinds {
+        let kinds = project.settings.kinds();
+        emit(|out| {
+            for k in kinds {
+                let about = kinds::BUILTIN
+                    .iter()
+                    .find(|(b, _)| b == k)
+                    .map_or("added in aims-lint.toml", |(_, a)| a);
+                writeln!(out, "{k:<28} {about}")?;
+            }
+            Ok(())
+        })?;
+        return Ok(ExitStatus::Success);
+    }
+    let outcome = project.lint(&args.paths, args.common.threads)?;
+    emit(|out| {
+        let width = outcome
+            .documents
+            .iter()
+            .map(|d| d.rel.len())
+            .max()
+            .unwrap_or(0);
+        for d in &outcome.documents {
+            writeln!(
+                out,
+                "{:<28} {:<width$}  {}",
+                visible(&d.kind),
+                visible(&d.rel),
+                visible(&d.reason.to_string())
+            )?;
+        }
+        if args.all {
+            for s in &outcome.skipped {
+                writeln!(
+                    out,
+                    "{:<28} {:<width$}  {}",
+                    "(skipped)",
+                    visible(&s.rel),
+                    visible(&s.reason)
+                )?;
+            }
+        }
+        Ok(())
+    })?;
+    print_errors(&outcome.errors);
+    Ok(if outcome.errors.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Error
+    })
+}

@@ -1,0 +1,153 @@
+//! The corpus stage of a run: the rules across documents and from the git history, over the
+//! index the per-file stage left, and the findings they make put back on the files they are
+//! about.
+
+use std::path::Path;
+use std::sync::Arc;
+
+
+use crate::config::Settings;
+use crate::corpus::{self, Corpus, Entry};
+use crate::finding::Finding;
+use crate::parse::{self, Format};
+use crate::rules::Registry;
+use crate::source::SourceFile;
+
+use super::files::FileOutput;
+
+/// Run the corpus rules on what `files` left, and add their findings to the files they are
+/// about; then the rules that judge the findings themselves (a control marked implemented
+/// whose rules report errors), seeing the findings as waivers and selection will leave them.
+pub(super) fn corpus_stage(
+    files: &mut [FileOutput],
+    settings: &Settings,
+    registry: &Registry,
+    root: &Path,
+    git: Option<&gix::ThreadSafeRepository>,
+    errors: &mut Vec<String>,
+) {
+    if !registry
+        .rules()
+        .iter()
+        .any(|r| r.check.is_some_and(|c| c.is_corpus() || c.is_history()))
+    {
+        return;
+    }
+    let mut entries: Vec<Entry> = Vec::with_capacity(files.len());
+    entries.extend(files.iter_mut().filter_map(|f| f.entry.take().map(|e| *e)));
+    let corpus = Corpus::new(entries);
+    let cx = corpus::rules::Context::new(
+        &corpus,
+        registry,
+        root,
+        settings.max_file_size,
+        settings.limits,
+    );
+    let pending = corpus::rules::run(&cx);
+    attach(files, &cx, pending, errors);
+    if let Some(repo) = git.map(crate::git::handle) {
+        let max_interval = settings
+            .thresholds
+            .get("max-review-interval-months")
+            .and_then(|n| u32::try_from(*n).ok())
+            .unwrap_or(12);
+        let history = corpus::history::History {
+            repo: &repo,
+            today: &settings.today,
+            max_interval,
+        };
+        let (pending, _) = corpus::history::run(&cx, &history);
+        attach(files, &cx, pending, errors);
+    }
+    // Documents read only for the corpus were not checked: their findings are not known here
+    // (a run on the Statement of Applicability alone does not judge its evidence).
+    let reported: Vec<corpus::rules::Reported<'_>> = files
+        .iter()
+        .flat_map(|f| {
+            f.findings.iter().filter_map(move |finding| {
+                let control = finding.rule.control.as_deref()?;
+                let severity = settings
+                    .selection
+                    .apply(f.rel_to_base.as_deref(), &finding.rule)?;
+                let waived = f.waivers.as_ref().is_some_and(|w| w.waives(finding));
+                (severity == crate::finding::Severity::Error && !waived).then_some(
+                    corpus::rules::Reported {
+                        control,
+                        rule: &finding.rule.id,
+                        path: finding.path(),
+                        line: finding.span.start.line,
+                    },
+                )
+            })
+        })
+        .collect();
+    let pending = corpus::rules::implemented_controls(&cx, &reported);
+    drop(reported);
+    attach(files, &cx, pending, errors);
+}
+
+/// Turn corpus findings into findings of the files they are about, reading each file again:
+/// the corpus keeps no text.
+fn attach(
+    files: &mut [FileOutput],
+    cx: &corpus::rules::Context<'_>,
+    pending: Vec<corpus::rules::Pending>,
+    errors: &mut Vec<String>,
+) {
+    let (corpus, registry, root, limits) = (cx.corpus, cx.registry, cx.root, cx.limits);
+    let mut by_entry: std::collections::BTreeMap<usize, Vec<corpus::rules::Pending>> =
+        std::collections::BTreeMap::new();
+    for p in pending {
+        by_entry.entry(p.entry).or_default().push(p);
+    }
+    for (e, pending) in by_entry {
+        let entry = &corpus.entries[e];
+        let Ok(i) = files.binary_search_by(|f| f.checked.rel.as_str().cmp(&entry.rel)) else {
+            continue;
+        };
+        let file = &mut files[i];
+        let source = file
+            .findings
+            .first()
+            .map(|f| Arc::clone(&f.source))
+            .filter(|s| corpus::digest(s.text()) == entry.digest)
+            .or_else(|| reread(entry, root));
+        let Some(source) = source else {
+            errors.push(format!(
+                "{}: changed while aims-lint read it; run again",
+                entry.rel
+            ));
+            continue;
+        };
+        // Parsed again only for the pointers of values that became findings.
+        let mut parsed: Option<parse::Document> = None;
+        for p in pending {
+            let rule = &registry.rules()[p.rule];
+            let span = source.span_of_bytes(p.span.0 as usize, p.span.1 as usize);
+            let mut f = Finding::new(&rule.info, &source, span).with_detail(p.detail);
+            f.pointer = if p.value_at_span {
+                let doc = parsed.get_or_insert_with(|| {
+                    let format = Format::from_path(&entry.rel).unwrap_or(Format::Yaml);
+                    parse::parse(&source, format, limits).0
+                });
+                corpus::pointer_at(doc, p.span)
+            } else {
+                p.pointer
+            };
+            file.findings.push(f);
+        }
+    }
+}
+
+/// The text of a corpus document, read again, if it is what the corpus saw.
+fn reread(entry: &Entry, root: &Path) -> Option<Arc<SourceFile>> {
+    // A file named outside the repository keeps the path it was given.
+    let bytes = std::fs::read(entry.path(root))
+        .or_else(|_| std::fs::read(&entry.rel))
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map_or(text.clone(), str::to_string);
+    (corpus::digest(&text) == entry.digest).then(|| SourceFile::new(entry.rel.clone(), text))
+}
