@@ -1,6 +1,5 @@
 //! `aims-lint explain`: a rule's documentation, or a control's title, paraphrase and rules.
 
-
 use crate::ExitStatus;
 use crate::cli::ExplainArgs;
 use crate::controls;

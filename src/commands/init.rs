@@ -1,6 +1,5 @@
 //! `aims-lint init`: write the starter repository.
 
-
 use crate::ExitStatus;
 use crate::cli::InitArgs;
 use crate::init;

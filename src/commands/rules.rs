@@ -1,6 +1,5 @@
 //! `aims-lint rules`: the catalogue, as a table or JSON.
 
-
 use crate::ExitStatus;
 use crate::cli::{ListFormat, RulesArgs};
 use crate::controls;

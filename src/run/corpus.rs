@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-
 use crate::config::Settings;
 use crate::corpus::{self, Corpus, Entry};
 use crate::finding::Finding;

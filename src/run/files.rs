@@ -5,7 +5,6 @@
 use std::io::Read;
 use std::path::Path;
 
-
 use crate::check::check;
 use crate::config::Settings;
 use crate::corpus::{self, Entry};
