@@ -1,4 +1,5 @@
-//! `aims-lint files`: the documents a run checks, their kinds and why, and the files it leaves alone.
+//! `aims-lint files`: the documents a run checks, their kinds and why, and the files it leaves
+//! alone.
 
 use crate::ExitStatus;
 use crate::cli::FilesArgs;
