@@ -21,6 +21,9 @@ Examples:
   aims-lint baseline                 record today's findings; then `check --baseline aims-lint-baseline.json`
   aims-lint --changed-since origin/main
                                      only findings in files this branch changed, and changes to the gate
+  aims-lint report -o report.html    the audit evidence report: every control's status, evidence and authors
+  aims-lint report --at v1.2 --format json
+                                     the same as of a commit, read from git objects, reproducibly
 
 Exit status: 0 no finding at or above --fail-on, 1 there is one, 2 usage, configuration or I/O error.
 Configuration: aims-lint.toml, found next to the checked path or in a parent up to the git root.";
@@ -58,6 +61,44 @@ pub enum Command {
     /// Write a starter governance repository: one document of each kind, filled with example
     /// content, and an aims-lint.toml. Never overwrites a file.
     Init(InitArgs),
+    /// Write the audit evidence report: for each Annex A control, whether it applies, what
+    /// evidences it, who changed and approved that evidence, what its rules found, and its
+    /// status. Reproducible: with `--at REV`, two runs give the same bytes.
+    Report(ReportArgs),
+}
+
+/// Options of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A path in the repository to report on (its aims-lint.toml decides); the report covers
+    /// the whole repository under that configuration.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// `html`: one self-contained page to hand to an auditor (prints to PDF, one area a page);
+    /// `markdown`; `json` (schemas/evidence-report.schema.json).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Write the report to FILE (replaced whole) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report the repository as of commit REV, read from git objects (not the work tree). The
+    /// rules judge by the commit's date unless `--now` says otherwise.
+    #[arg(long, value_name = "REV")]
+    pub at: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: CommonArgs,
+}
+
+/// `report --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML page.
+    Html,
+    /// Markdown.
+    Markdown,
+    /// JSON.
+    Json,
 }
 
 /// Options of `check`.

@@ -14,6 +14,7 @@ pub mod config;
 pub mod controls;
 pub mod corpus;
 pub mod discover;
+pub mod evidence;
 pub mod explain;
 pub mod fields;
 pub mod finding;
@@ -57,5 +58,6 @@ pub fn run(cli: &cli::Cli) -> miette::Result<ExitStatus> {
         Some(cli::Command::Explain(args)) => commands::explain(args),
         Some(cli::Command::Init(args)) => commands::init(args),
         Some(cli::Command::Baseline(args)) => commands::baseline(args),
+        Some(cli::Command::Report(args)) => commands::report(args),
     }
 }

@@ -5,64 +5,8 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 
 mod common;
-
-use common::Repo;
-
-/// The principle that the second commit of [`repository`] rewrote, after the approval.
-const EARLIER_PRINCIPLE: &str = "- A person confirms the AI system's suggestion for each customer.";
-const PRINCIPLE: &str = "- A person makes or confirms every decision about a customer's case.";
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// `examples/` in a git repository of its own, with a history fixed in authors, dates and
-/// contents: Grace Hopper commits the documents on the day she approved the AI policy, with
-/// an earlier wording of one principle; Ada Lovelace rewrites the principle in March, and
-/// nobody approves the change. The history rules report it, the same on every machine (the
-/// repository's own history of `examples/` is ours, not ACME's).
-fn repository() -> &'static Path {
-    static REPO: OnceLock<Repo> = OnceLock::new();
-    REPO.get_or_init(|| {
-        let repo = Repo::new();
-        let examples = repo.path().join("examples");
-        copy(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"),
-            &examples,
-        );
-        let policy = examples.join("policies/ai-policy.md");
-        let text = std::fs::read_to_string(&policy).unwrap();
-        assert!(text.contains(PRINCIPLE));
-        std::fs::write(&policy, text.replace(PRINCIPLE, EARLIER_PRINCIPLE)).unwrap();
-        repo.commit_as(
-            "Grace Hopper",
-            "grace.hopper@acme.example",
-            "2026-01-15T16:00:00Z",
-            "Add the AIMS evidence, with the AI policy as approved",
-        );
-        std::fs::write(&policy, text).unwrap();
-        repo.commit_as(
-            "Ada Lovelace",
-            "ada.lovelace@acme.example",
-            "2026-03-10T09:30:00Z",
-            "Say that a person decides, not only confirms",
-        );
-        repo
-    })
-    .path()
-}
 
 fn run(format: &str) -> (Option<i32>, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_aims-lint"))
@@ -75,7 +19,7 @@ fn run(format: &str) -> (Option<i32>, String) {
             "--format",
             format,
         ])
-        .current_dir(repository())
+        .current_dir(common::examples_repository())
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .output()
@@ -115,7 +59,7 @@ fn the_json_report_follows_its_schema() {
         .map(|e| e.to_string())
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(report["summary"]["documents_total"], 9);
+    assert_eq!(report["summary"]["documents_total"], 10);
     // The waived finding is checked against the schema too.
     assert_eq!(report["summary"]["suppressed"], 1);
     assert_eq!(

@@ -185,19 +185,6 @@ fn corpus_fixtures(
     }
 }
 
-/// Copy the folder `from` into `to`, files and folders only.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap().filter_map(Result::ok) {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A built-in check's fixtures run as users run aims-lint: a folder is committed to a new git
 /// repository, a `history.yaml` is built into one, and `aims-lint check` runs there with the
 /// fixture's `args` (such as `--changed-since HEAD~1`), selecting the rule (checks without a
@@ -223,7 +210,7 @@ fn builtin_fixtures(
                 fixture.display()
             );
             let repo = Repo::new();
-            copy_tree(fixture, repo.path());
+            common::copy_tree(fixture, repo.path());
             repo.commit();
             (repo, Vec::new())
         }

@@ -7,6 +7,7 @@ mod check;
 mod explain;
 mod files;
 mod init;
+mod report;
 mod rules;
 
 pub use baseline::baseline;
@@ -14,6 +15,7 @@ pub use check::check;
 pub use explain::explain;
 pub use files::files;
 pub use init::init;
+pub use report::report;
 pub use rules::rules;
 
 use std::io::{self, Write};

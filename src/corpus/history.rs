@@ -22,6 +22,8 @@ use crate::source::SourceFile;
 pub struct History<'a> {
     /// The run's repository.
     pub repo: &'a gix::Repository,
+    /// The commit the documents are as of (`report --at`); `HEAD` when `None`.
+    pub tip: Option<gix::ObjectId>,
     /// Today, `YYYY-MM-DD` (`--now`).
     pub today: &'a str,
     /// The longest review interval the configuration allows, in months.
@@ -236,7 +238,7 @@ pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
         .filter(|e| judged(e) && rules.iter().any(|(_, r, _)| applies(r, e)))
         .map(|e| e.rel.clone())
         .collect();
-    let log = history::log(h.repo, &wanted);
+    let log = history::log(h.repo, h.tip, &wanted);
     let mut versions = Versions {
         repo: h.repo,
         limits: cx.limits,

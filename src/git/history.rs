@@ -66,14 +66,19 @@ pub struct Log {
     pub commits: usize,
 }
 
-/// Walk the history from `HEAD` once, recording every commit that changed one of `paths`.
+/// Walk the history from `tip` (`HEAD` when `None`) once, recording every commit that changed
+/// one of `paths`.
 #[must_use]
-pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<String, S>) -> Log {
+pub fn log<S: std::hash::BuildHasher>(
+    repo: &gix::Repository,
+    tip: Option<ObjectId>,
+    paths: &HashSet<String, S>,
+) -> Log {
     let mut out = Log::default();
     if paths.is_empty() {
         return out;
     }
-    let Ok(head) = repo.head_id() else {
+    let Some(head) = tip.or_else(|| repo.head_id().ok().map(gix::Id::detach)) else {
         return out;
     };
     let boundary: HashSet<ObjectId> = match repo.shallow_commits() {
@@ -89,7 +94,7 @@ pub fn log<S: std::hash::BuildHasher>(repo: &gix::Repository, paths: &HashSet<St
     };
     let empty = repo.empty_tree();
     let Ok(walk) = repo
-        .rev_walk([head.detach()])
+        .rev_walk([head])
         .sorting(gix::revision::walk::Sorting::ByCommitTime(
             gix::traverse::commit::simple::CommitTimeOrder::NewestFirst,
         ))

@@ -83,61 +83,73 @@ impl Changes {
         out
     }
 
-    /// Write every regular file of the merge base's tree below `dir` (a new, empty folder
-    /// outside the repository), and return their paths relative to it. Symbolic links and
-    /// submodules are not written, nor any path that would leave `dir`. A file larger than
-    /// `max_file_size` is written as a sparse file of its size: it is reported as too large,
-    /// as in the work tree, without being read into memory.
+    /// Write every regular file of the merge base's tree below `dir`: see [`write_tree`].
     ///
     /// # Errors
-    /// The tree cannot be read, or a file cannot be written.
+    /// As [`write_tree`].
     pub fn write_base(&self, dir: &Path, max_file_size: u64) -> Result<Vec<String>, String> {
-        let repo = &self.repo;
-        let err = |e: &dyn std::fmt::Display| format!("cannot read the merge base: {e}");
-        let tree = repo.find_tree(self.tree).map_err(|e| err(&e))?;
-        let mut recorder = gix::traverse::tree::Recorder::default();
-        tree.traverse()
-            .breadthfirst(&mut recorder)
-            .map_err(|e| err(&e))?;
-        let mut written = Vec::new();
-        for entry in recorder.records {
-            if !matches!(
-                entry.mode.kind(),
-                gix::object::tree::EntryKind::Blob | gix::object::tree::EntryKind::BlobExecutable
-            ) {
-                continue;
-            }
-            let Ok(rel) = entry.filepath.to_str() else {
-                continue;
-            };
-            let rel_path = Path::new(rel);
-            if !rel_path
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)))
-            {
-                continue;
-            }
-            let path = dir.join(rel_path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| format!("{}: {e}", parent.display()))?;
-            }
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            let size = repo.find_header(entry.oid).map_err(|e| err(&e))?.size();
-            if size > max_file_size {
-                file.set_len(size)
-            } else {
-                let blob = repo.find_object(entry.oid).map_err(|e| err(&e))?;
-                file.write_all(&blob.data)
-            }
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-            written.push(rel.to_string());
-        }
-        written.sort();
-        Ok(written)
+        write_tree(&self.repo, self.tree, dir, max_file_size)
+            .map_err(|e| format!("the merge base: {e}"))
     }
+}
+
+/// Write every regular file of `tree` below `dir` (a new, empty folder outside the
+/// repository), and return their paths relative to it, sorted. Symbolic links and submodules
+/// are not written, nor any path that would leave `dir`. A file larger than `max_file_size`
+/// is written as a sparse file of its size: it is reported as too large, as in a work tree,
+/// without being read into memory.
+///
+/// # Errors
+/// The tree cannot be read, or a file cannot be written.
+pub fn write_tree(
+    repo: &gix::Repository,
+    tree: gix::ObjectId,
+    dir: &Path,
+    max_file_size: u64,
+) -> Result<Vec<String>, String> {
+    let err = |e: &dyn std::fmt::Display| format!("cannot read the tree: {e}");
+    let tree = repo.find_tree(tree).map_err(|e| err(&e))?;
+    let mut recorder = gix::traverse::tree::Recorder::default();
+    tree.traverse()
+        .breadthfirst(&mut recorder)
+        .map_err(|e| err(&e))?;
+    let mut written = Vec::new();
+    for entry in recorder.records {
+        if !matches!(
+            entry.mode.kind(),
+            gix::object::tree::EntryKind::Blob | gix::object::tree::EntryKind::BlobExecutable
+        ) {
+            continue;
+        }
+        let Ok(rel) = entry.filepath.to_str() else {
+            continue;
+        };
+        let rel_path = Path::new(rel);
+        if !rel_path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+        {
+            continue;
+        }
+        let path = dir.join(rel_path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let size = repo.find_header(entry.oid).map_err(|e| err(&e))?.size();
+        if size > max_file_size {
+            file.set_len(size)
+        } else {
+            let blob = repo.find_object(entry.oid).map_err(|e| err(&e))?;
+            file.write_all(&blob.data)
+        }
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+        written.push(rel.to_string());
+    }
+    written.sort();
+    Ok(written)
 }

@@ -23,6 +23,7 @@ pub(super) fn corpus_stage(
     registry: &Registry,
     root: &Path,
     git: Option<&gix::ThreadSafeRepository>,
+    tip: Option<gix::ObjectId>,
     errors: &mut Vec<String>,
 ) {
     if !registry
@@ -52,6 +53,7 @@ pub(super) fn corpus_stage(
             .unwrap_or(12);
         let history = corpus::history::History {
             repo: &repo,
+            tip,
             today: &settings.today,
             max_interval,
         };

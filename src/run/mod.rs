@@ -80,12 +80,7 @@ pub enum History {
     Truncated,
 }
 
-/// Run the pipeline on `candidates`; `context` are documents read only for the corpus (the
-/// rest of the repository, when a run names some files): their findings are not reported.
-///
-/// The order: every file in parallel (read, parse, classify, check, scan suppressions), then
-/// the corpus rules over what the files left, then the rules that judge the findings
-/// themselves, then waivers and selection on every finding alike.
+/// [`lint_at`] with the documents as of `HEAD` (or outside git).
 #[must_use]
 pub fn lint(
     candidates: &[Candidate],
@@ -94,6 +89,27 @@ pub fn lint(
     registry: &Registry,
     root: &Path,
     git: Option<&gix::ThreadSafeRepository>,
+) -> Outcome {
+    lint_at(candidates, context, settings, registry, root, git, None)
+}
+
+/// Run the pipeline on `candidates`; `context` are documents read only for the corpus (the
+/// rest of the repository, when a run names some files): their findings are not reported.
+/// The history rules walk from `tip` (a commit whose tree `root` holds, for `report --at`),
+/// or from `HEAD`.
+///
+/// The order: every file in parallel (read, parse, classify, check, scan suppressions), then
+/// the corpus rules over what the files left, then the rules that judge the findings
+/// themselves, then waivers and selection on every finding alike.
+#[must_use]
+pub fn lint_at(
+    candidates: &[Candidate],
+    context: &[Candidate],
+    settings: &Settings,
+    registry: &Registry,
+    root: &Path,
+    git: Option<&gix::ThreadSafeRepository>,
+    tip: Option<gix::ObjectId>,
 ) -> Outcome {
     let base = absolute(&settings.base);
     let cx = suppress::Context {
@@ -124,7 +140,15 @@ pub fn lint(
         }
     }
     files.sort_by(|a, b| a.checked.rel.cmp(&b.checked.rel));
-    corpus_stage(&mut files, settings, registry, root, git, &mut out.errors);
+    corpus_stage(
+        &mut files,
+        settings,
+        registry,
+        root,
+        git,
+        tip,
+        &mut out.errors,
+    );
     for file in files {
         if !file.report {
             continue;

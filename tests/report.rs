@@ -1,0 +1,331 @@
+//! `aims-lint report` end to end: the Markdown and JSON reports of `examples/` (snapshots,
+//! and the JSON against its schema), byte-identical runs at one commit, an older commit's
+//! evidence read from git objects, placeholders and exclusions, and the HTML page in real
+//! headless Chromium (loaded, the chart and the 38 controls in its DOM, a PDF with a page per
+//! area).
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use common::{Repo, examples_repository, run_in, stderr, stdout};
+
+fn report(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    let out = run_in(dir, &all, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+/// Commit and blob ids depend on every byte of `examples/`.
+fn without_ids(text: &str) -> String {
+    let long = regex::Regex::new(r"\b[0-9a-f]{40}\b").unwrap();
+    let short = regex::Regex::new(r"\(([0-9a-f]{7})\)").unwrap();
+    let named = regex::Regex::new(r"\b(in|recorded in) [0-9a-f]{7}\b").unwrap();
+    let text = long.replace_all(text, "[id]");
+    let text = short.replace_all(&text, "([commit])");
+    named.replace_all(&text, "$1 [commit]").into_owned()
+}
+
+fn control<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn the_reports_of_the_examples_follow_their_schema() {
+    let dir = examples_repository();
+    let md = report(dir, &["examples", "--at", "HEAD", "--format", "markdown"]);
+    insta::assert_snapshot!("report_markdown", without_ids(&md));
+    let json = report(dir, &["examples", "--at", "HEAD", "--format", "json"]);
+    insta::assert_snapshot!("report_json", without_ids(&json));
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/evidence-report.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = aims_lint::rules::compile(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let controls = report["controls"].as_array().unwrap();
+    assert_eq!(
+        controls.iter().filter(|c| c["area"] != "clauses").count(),
+        38
+    );
+    let total: u64 = report["totals"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 38);
+    // The policy edited after its approval: 7.5.2 from the history, with its author.
+    let approval = control(&report, "7.5.2");
+    assert_eq!(approval["status"], "findings");
+    assert!(
+        approval["established"]
+            .as_array()
+            .unwrap()
+            .contains(&"evidenced-by-git-history".into())
+    );
+    let policy = approval["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == "examples/policies/ai-policy.md")
+        .unwrap();
+    assert_eq!(
+        policy["last_change"]["author"],
+        "Ada Lovelace <ada.lovelace@acme.example>"
+    );
+    assert_eq!(policy["last_change"]["date"], "2026-03-10");
+    // The manifest's blob ids are git's.
+    let blob = git(dir, &["rev-parse", "HEAD:examples/policies/ai-policy.md"]);
+    assert!(
+        report["manifest"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["path"] == "examples/policies/ai-policy.md" && m["blob"] == blob.as_str())
+    );
+    // Judged on the day `AIMS_LINT_NOW` gives (the tests fix it).
+    assert_eq!(report["context"]["judged_on"], common::NOW);
+    assert_eq!(report["context"]["source"], "commit");
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn two_runs_at_one_commit_give_the_same_bytes_and_an_older_commit_its_own_evidence() {
+    let repo = Repo::new();
+    assert!(repo.run(&["init"]).status.success());
+    repo.commit();
+    let policy = "policies/ai-policy.md";
+    let text = std::fs::read_to_string(repo.path().join(policy)).unwrap();
+    repo.write(
+        policy,
+        text.replace(
+            "across all subsidiaries.",
+            "across all subsidiaries and partners.",
+        ),
+    );
+    repo.commit_as(
+        "Bob Okoro",
+        "bob@example.org",
+        "2026-04-01T10:00:00Z",
+        "widen scope",
+    );
+    // Not committed: not in a report at a commit.
+    repo.write(policy, "# gone\n");
+    for format in ["html", "markdown", "json"] {
+        let a = report(repo.path(), &["--at", "HEAD", "--format", format]);
+        let b = report(repo.path(), &["--at", "HEAD", "--format", format]);
+        assert_eq!(a, b, "{format}");
+    }
+    let blob_of = |rev: &str| git(repo.path(), &["rev-parse", &format!("{rev}:{policy}")]);
+    let at = |rev: &str| -> Value {
+        serde_json::from_str(&report(repo.path(), &["--at", rev, "--format", "json"])).unwrap()
+    };
+    let manifest_blob = |r: &Value| {
+        r["manifest"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["path"] == policy)
+            .unwrap()["blob"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (old, new) = (at("HEAD~1"), at("HEAD"));
+    assert_eq!(manifest_blob(&old), blob_of("HEAD~1"));
+    assert_eq!(manifest_blob(&new), blob_of("HEAD"));
+    assert_ne!(blob_of("HEAD~1"), blob_of("HEAD"));
+    assert_eq!(
+        old["context"]["commit"],
+        git(repo.path(), &["rev-parse", "HEAD~1"])
+    );
+    // At HEAD the edit after approval is a finding of 7.5.2; at HEAD~1 it is not.
+    assert_eq!(control(&old, "7.5.2")["status"], "satisfied");
+    assert_eq!(control(&new, "7.5.2")["status"], "findings");
+    // The work tree, as it is: the policy is now a stub, not evidence of its controls.
+    let now: Value = serde_json::from_str(&report(
+        repo.path(),
+        &["--format", "json", "--now", "2026-12-01"],
+    ))
+    .unwrap();
+    assert_eq!(now["context"]["source"], "work-tree");
+    assert_ne!(control(&now, "A.2.2")["status"], "satisfied");
+    // Without `--now`, the rules judge by the commit's day: the same result whenever it runs.
+    let out = Command::new(common::BIN)
+        .args(["report", "--at", "HEAD", "--format", "json"])
+        .current_dir(repo.path())
+        .env_remove("AIMS_LINT_NOW")
+        .output()
+        .unwrap();
+    let dated: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(dated["context"]["judged_on"], "2026-04-01");
+    // Written to a file, replaced whole.
+    let out = repo.run(&["report", "--at", "HEAD", "-o", "report.html"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join("report.html")).unwrap(),
+        report(repo.path(), &["--at", "HEAD"])
+    );
+}
+
+#[test]
+fn a_placeholder_is_no_evidence_and_an_exclusion_is_for_a_person_to_judge() {
+    let repo = Repo::new();
+    repo.write(
+        "policies/ai-policy.yaml",
+        "id: POL-1\ntitle: AI policy\nowner: ai-governance-lead\nscope: \"[describe the scope of the policy]\"\n",
+    );
+    repo.write(
+        "governance/statement-of-applicability.yaml",
+        "id: SOA-1\ncontrols:\n  - id: A.10.4\n    applicable: false\n    justification: we have no customers who use our AI systems\n  - id: A.2.2\n    applicable: true\n    justification: we set AI policy\n    status: implemented\n    evidence: [policies/ai-policy.yaml, policies/missing.md]\n",
+    );
+    repo.commit();
+    let r: Value =
+        serde_json::from_str(&report(repo.path(), &["--at", "HEAD", "--format", "json"])).unwrap();
+    let a22 = control(&r, "A.2.2");
+    assert_eq!(a22["status"], "no-evidence", "{a22:#}");
+    let evidence = a22["evidence"].as_array().unwrap();
+    let policy = evidence
+        .iter()
+        .find(|e| e["path"] == "policies/ai-policy.yaml")
+        .unwrap();
+    assert_eq!(policy["placeholder"], true);
+    assert_eq!(
+        policy["cited_by"],
+        serde_json::json!(["kind", "statement-of-applicability"])
+    );
+    let missing = evidence
+        .iter()
+        .find(|e| e["path"] == "policies/missing.md")
+        .unwrap();
+    assert_eq!(missing["missing"], true);
+    assert_eq!(a22["applicability"]["applicable"], true);
+    let a104 = control(&r, "A.10.4");
+    assert_eq!(a104["status"], "excluded");
+    assert_eq!(a104["established"], serde_json::json!(["needs-review"]));
+    assert_eq!(
+        a104["applicability"]["justification"],
+        "we have no customers who use our AI systems"
+    );
+    // Outside git, --at is an error that says what to do.
+    let plain = tempfile::tempdir().unwrap();
+    let out = run_in(plain.path(), &["report", "--at", "HEAD"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--at needs a git repository"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_html_page_is_self_contained_and_chromium_renders_the_chart_and_every_control() {
+    let dir = examples_repository();
+    let html = report(dir, &["examples", "--at", "HEAD"]);
+    // Nothing is fetched: no script, no external reference of any kind.
+    for forbidden in [
+        "<script", "src=", "@import", "url(", "<link", "https:", "//cdn",
+    ] {
+        assert!(!html.contains(forbidden), "{forbidden}");
+    }
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    let Some(chromium) = common::peer("AIMS_LINT_CHROMIUM") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let page = work.path().join("report.html");
+    std::fs::write(&page, &html).unwrap();
+    let headless = |extra: &[&str]| {
+        let out = Command::new(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--enable-logging=stderr",
+                "--v=0",
+                // Any host name the page asked for would fail to resolve, and the log says so.
+                "--host-resolver-rules=MAP * ~NOTFOUND",
+            ])
+            .args(extra)
+            .arg(format!("file://{}", page.display()))
+            .env("HOME", work.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    let dom = headless(&["--dump-dom"]);
+    let log = String::from_utf8_lossy(&dom.stderr);
+    for bad in [
+        "Uncaught",
+        "CONSOLE",
+        "net::ERR_",
+        "Failed to load resource",
+    ] {
+        assert!(!log.contains(bad), "{bad}: {log}");
+    }
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("<svg id=\"chart\""), "{dom}");
+    let table = &dom[dom.find("<table id=\"controls\">").unwrap()..];
+    let body = &table[..table.find("</tbody>").unwrap()];
+    assert_eq!(
+        body.matches("<tr><th scope=\"row\"><a href=\"#c-A.")
+            .count(),
+        38
+    );
+    let pdf = work.path().join("report.pdf");
+    headless(&[
+        &format!("--print-to-pdf={}", pdf.display()),
+        "--no-pdf-header-footer",
+    ]);
+    let bytes = std::fs::read(&pdf).unwrap();
+    let pages = regex::bytes::Regex::new(r"/Type\s*/Page[^s]")
+        .unwrap()
+        .find_iter(&bytes)
+        .count();
+    // The totals and the table of controls, then one section per area (nine and the clauses),
+    // each from a new page.
+    assert!(pages >= 11, "{pages} pages");
+    let shot = work.path().join("report.png");
+    headless(&[
+        &format!("--screenshot={}", shot.display()),
+        "--window-size=1200,1500",
+    ]);
+    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
+}
