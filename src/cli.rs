@@ -75,7 +75,8 @@ pub struct ReportArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// `html`: one self-contained page to hand to an auditor (prints to PDF, one area a page);
-    /// `markdown`; `json` (schemas/evidence-report.schema.json).
+    /// `markdown`; `json` (schemas/evidence-report.schema.json); `oscal` (OSCAL 1.1 assessment
+    /// results) and `oscal-plan` (the assessment plan they import, `aims-lint-assessment-plan.json`).
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
     pub format: ReportFormat,
     /// Write the report to FILE (replaced whole) instead of standard output.
@@ -99,6 +100,10 @@ pub enum ReportFormat {
     Markdown,
     /// JSON.
     Json,
+    /// OSCAL 1.1 assessment results (JSON); they import `aims-lint-assessment-plan.json`.
+    Oscal,
+    /// The OSCAL assessment plan the results import, from aims-lint.toml.
+    OscalPlan,
 }
 
 /// Options of `check`.

@@ -329,3 +329,143 @@ fn the_html_page_is_self_contained_and_chromium_renders_the_chart_and_every_cont
     ]);
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
 }
+
+#[test]
+fn the_oscal_results_and_plan_import_into_compliance_trestle() {
+    let dir = examples_repository();
+    let results = report(dir, &["examples", "--at", "HEAD", "--format", "oscal"]);
+    let plan = report(dir, &["examples", "--at", "HEAD", "--format", "oscal-plan"]);
+    // Reproducible, UUIDs included.
+    assert_eq!(
+        results,
+        report(dir, &["examples", "--at", "HEAD", "--format", "oscal"])
+    );
+    let uuids =
+        regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+            .unwrap();
+    insta::assert_snapshot!(
+        "report_oscal_plan",
+        without_ids(&uuids.replace_all(&plan, "[uuid]"))
+    );
+    insta::assert_snapshot!(
+        "report_oscal",
+        without_ids(&uuids.replace_all(&results, "[uuid]"))
+    );
+    let doc: Value = serde_json::from_str(&results).unwrap();
+    let ar = &doc["assessment-results"];
+    assert_eq!(ar["import-ap"]["href"], "aims-lint-assessment-plan.json");
+    let result = &ar["results"][0];
+    let findings = result["findings"].as_array().unwrap();
+    // One finding per control (the 38 and the clauses with rules), one observation per rule
+    // evaluation, each naming the file, its blob and the commit.
+    assert_eq!(findings.len(), 41);
+    let a104 = findings
+        .iter()
+        .find(|f| f["target"]["target-id"] == "a.10.4")
+        .unwrap();
+    assert_eq!(a104["target"]["status"]["state"], "not-satisfied");
+    assert_eq!(a104["target"]["status"]["reason"], "other");
+    let observations = result["observations"].as_array().unwrap();
+    let head = git(dir, &["rev-parse", "HEAD"]);
+    let failing = observations
+        .iter()
+        .find(|o| {
+            o["title"]
+                == "dataset-sheet-missing-provenance on examples/datasets/crm/crm-export.yaml"
+        })
+        .unwrap();
+    let evidence = &failing["relevant-evidence"][0];
+    assert_eq!(evidence["href"], "examples/datasets/crm/crm-export.yaml");
+    let props = |v: &Value| -> Vec<(String, String)> {
+        v["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap().to_string(),
+                    p["value"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert!(props(evidence).contains(&("commit".into(), head.clone())));
+    assert!(props(evidence).contains(&(
+        "blob".into(),
+        git(
+            dir,
+            &["rev-parse", "HEAD:examples/datasets/crm/crm-export.yaml"]
+        )
+    )));
+    assert!(props(failing).contains(&("result".into(), "fail".into())));
+    assert!(props(failing).contains(&("finding-line".into(), "7".into())));
+    // Each finding points at its control's observations, and every pointer resolves.
+    let ids: std::collections::HashSet<&str> = observations
+        .iter()
+        .map(|o| o["uuid"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        observations.len(),
+        "observation UUIDs are unique"
+    );
+    for f in findings {
+        for r in f["related-observations"].as_array().into_iter().flatten() {
+            assert!(ids.contains(r["observation-uuid"].as_str().unwrap()));
+        }
+    }
+    import_into_trestle(&results, &plan, &doc);
+}
+
+/// A real OSCAL consumer: compliance-trestle validates the results and the plan against its
+/// models, generated from NIST's schemas, and refuses a broken document.
+fn import_into_trestle(results: &str, plan: &str, doc: &Value) {
+    let Some(trestle) = common::peer("AIMS_LINT_TRESTLE") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("results.json"), results).unwrap();
+    std::fs::write(work.path().join("aims-lint-assessment-plan.json"), plan).unwrap();
+    let mut broken = doc.clone();
+    broken["assessment-results"]["results"][0]["findings"][0]["target"]["status"]["state"] =
+        "fine".into();
+    std::fs::write(work.path().join("broken.json"), broken.to_string()).unwrap();
+    let ws = work.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    let trestle_in = |args: &[&str]| {
+        Command::new(&trestle)
+            .args(args)
+            .current_dir(&ws)
+            .output()
+            .unwrap()
+    };
+    let out = trestle_in(&["init"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (file, name) in [
+        ("results.json", "aims"),
+        ("aims-lint-assessment-plan.json", "aims-plan"),
+    ] {
+        let out = trestle_in(&["import", "-f", &format!("../{file}"), "-o", name]);
+        assert!(
+            out.status.success(),
+            "{file}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        ws.join("assessment-results/aims/assessment-results.json")
+            .is_file()
+    );
+    assert!(
+        ws.join("assessment-plans/aims-plan/assessment-plan.json")
+            .is_file()
+    );
+    let out = trestle_in(&["import", "-f", "../broken.json", "-o", "broken"]);
+    assert!(!out.status.success());
+    assert!(!ws.join("assessment-results/broken").exists());
+}

@@ -22,6 +22,8 @@ pub fn report(args: &ReportArgs) -> miette::Result<ExitStatus> {
         ReportFormat::Html => evidence::html::write(&mut bytes, &report),
         ReportFormat::Markdown => evidence::markdown::write(&mut bytes, &report),
         ReportFormat::Json => evidence::json::write(&mut bytes, &report),
+        ReportFormat::Oscal => evidence::oscal::write(&mut bytes, &report),
+        ReportFormat::OscalPlan => evidence::oscal::write_plan(&mut bytes, &report),
     }
     .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
     match &args.output {

@@ -238,7 +238,7 @@ fn assemble(
     }
     context.rules = blob_id(all_rules.as_bytes());
     let exists = |rel: &str| std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file());
-    super::build(&Inputs {
+    let mut report = super::build(&Inputs {
         outcome,
         registry,
         facts: &facts,
@@ -246,7 +246,18 @@ fn assemble(
         history: log.as_ref().is_some_and(|l| !l.truncated),
         exists: &exists,
         context,
-    })
+    });
+    report.selected_controls = settings
+        .selection
+        .select
+        .iter()
+        .flatten()
+        .filter_map(|s| match s {
+            crate::selection::Selector::Control(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    report
 }
 
 /// What the first Statement of Applicability (by path) says of each control. Evidence paths

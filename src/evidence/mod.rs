@@ -14,6 +14,7 @@ mod collect;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod oscal;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -272,6 +273,10 @@ pub struct Report {
     pub manifest: Vec<ManifestEntry>,
     /// Files that could not be read (the run's errors).
     pub errors: Vec<String>,
+    /// The controls `[rules] select` of the configuration names (empty: every one), for the
+    /// OSCAL assessment plan.
+    #[serde(skip)]
+    pub selected_controls: Vec<String>,
 }
 
 /// The titles of the areas of Annex A.
@@ -393,6 +398,7 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
         controls: out,
         manifest,
         errors: outcome.errors.clone(),
+        selected_controls: Vec::new(),
     }
 }
 
