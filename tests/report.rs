@@ -469,3 +469,60 @@ fn import_into_trestle(results: &str, plan: &str, doc: &Value) {
     assert!(!out.status.success());
     assert!(!ws.join("assessment-results/broken").exists());
 }
+
+#[test]
+fn the_last_change_of_evidence_is_its_last_substantive_one() {
+    let repo = Repo::new();
+    assert!(repo.run(&["init"]).status.success());
+    repo.commit();
+    let policy = "policies/ai-policy.md";
+    let text = std::fs::read_to_string(repo.path().join(policy)).unwrap();
+    let edited = text.replace(
+        "across all subsidiaries.",
+        "across all subsidiaries and partners.",
+    );
+    repo.write(policy, &edited);
+    repo.commit_as(
+        "Bob Okoro",
+        "bob@example.org",
+        "2026-04-01T10:00:00Z",
+        "widen scope",
+    );
+    // White space, and a new approval, are not changes of the content.
+    repo.write(
+        policy,
+        edited
+            .replace("\n\n", "\n\n\n")
+            .replace("approval_date: 2026-03-02", "approval_date: 2026-05-02"),
+    );
+    repo.commit_as(
+        "Carol Reyes",
+        "carol@example.org",
+        "2026-05-02T10:00:00Z",
+        "approve, reflow",
+    );
+    let r: Value =
+        serde_json::from_str(&report(repo.path(), &["--at", "HEAD", "--format", "json"])).unwrap();
+    let e = control(&r, "A.2.2")["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == policy)
+        .unwrap()
+        .clone();
+    assert_eq!(e["last_change"]["author"], "Bob Okoro <bob@example.org>");
+    assert_eq!(e["last_change"]["date"], "2026-04-01");
+    assert_eq!(e["approval"]["date"], "2026-05-02");
+    // A file only ever added: its adding commit.
+    let roles = control(&r, "A.3.2")["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == "governance/roles.yaml")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        roles["last_change"]["author"],
+        "Ada Lovelace <ada@example.org>"
+    );
+}

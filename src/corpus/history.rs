@@ -166,6 +166,37 @@ fn newest_change(
     Edits::Unknown
 }
 
+/// For each document of `log`, its newest substantive change: the newest revision whose data
+/// (approval keys aside) or Markdown text, white space collapsed, differs from its parent's, or
+/// else the commit that added it; the newest revision when the history cannot tell (a shallow
+/// clone, a version that cannot be read).
+#[must_use]
+pub fn substantive_changes(
+    repo: &gix::Repository,
+    log: &Log,
+    limits: parse::yaml::Limits,
+    max: u64,
+) -> HashMap<String, Revision> {
+    let mut versions = Versions {
+        repo,
+        limits,
+        max,
+        cache: HashMap::new(),
+    };
+    let mut out = HashMap::new();
+    for (rel, revs) in &log.files {
+        let i = match newest_change(revs, 0, rel, &mut versions, substantive) {
+            Edits::At(i) => Some(i),
+            Edits::OnlyAdded => revs.iter().position(|r| r.added),
+            Edits::Unknown => None,
+        };
+        if let Some(rev) = revs.get(i.unwrap_or(0)) {
+            out.insert(rel.clone(), rev.clone());
+        }
+    }
+    out
+}
+
 fn substantive(a: &Version, b: &Version) -> bool {
     a.data != b.data || a.body != b.body
 }

@@ -181,7 +181,11 @@ fn assemble(
     paths.dedup();
     let log = git.map(|sync| {
         let wanted: HashSet<String> = paths.iter().cloned().collect();
-        history::log(&crate::git::handle(sync), tip, &wanted)
+        let repo = crate::git::handle(sync);
+        let log = history::log(&repo, tip, &wanted);
+        let changes =
+            crate::corpus::history::substantive_changes(&repo, &log, settings.limits, max);
+        (log, changes)
     });
     let mut facts = BTreeMap::new();
     for rel in &paths {
@@ -202,8 +206,7 @@ fn assemble(
         });
         let last_change = log
             .as_ref()
-            .and_then(|l| l.files.get(rel))
-            .and_then(|revs| revs.first())
+            .and_then(|(_, changes)| changes.get(rel))
             .map(|r| Change {
                 commit: r.commit.to_string(),
                 author: crate::visible::visible(&format!("{} <{}>", r.author, r.email))
@@ -243,7 +246,7 @@ fn assemble(
         registry,
         facts: &facts,
         soa: &soa,
-        history: log.as_ref().is_some_and(|l| !l.truncated),
+        history: log.as_ref().is_some_and(|(l, _)| !l.truncated),
         exists: &exists,
         context,
     });

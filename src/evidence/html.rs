@@ -198,7 +198,7 @@ fn control(s: &mut String, c: &Control) {
     if !c.evidence.is_empty() {
         let _ = write!(
             s,
-            "<table>\n<caption>Evidence for {}</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Kind</th><th scope=\"col\">Last changed</th><th scope=\"col\">Approved</th></tr></thead>\n<tbody>\n",
+            "<table>\n<caption>Evidence for {}</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Kind</th><th scope=\"col\">Last substantive change</th><th scope=\"col\">Approved</th></tr></thead>\n<tbody>\n",
             esc(&c.id)
         );
         for e in &c.evidence {

@@ -159,7 +159,7 @@ fn control(out: &mut dyn Write, c: &Control) -> io::Result<()> {
     if !c.evidence.is_empty() {
         writeln!(
             out,
-            "\n| Evidence | Kind | Last changed | Approved |\n|---|---|---|---|"
+            "\n| Evidence | Kind | Last substantive change | Approved |\n|---|---|---|---|"
         )?;
         for e in &c.evidence {
             let changed = e.last_change.as_ref().map_or_else(String::new, |l| {

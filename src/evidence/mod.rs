@@ -102,7 +102,8 @@ pub struct Applicability {
     pub source: Option<String>,
 }
 
-/// The last change of a file.
+/// The last substantive change of a file: its data or text changed, not only white space,
+/// formatting or the approval it records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// The commit.
@@ -134,7 +135,7 @@ pub struct Evidence {
     pub cited_by: Vec<String>,
     /// Its git blob id.
     pub blob: Option<String>,
-    /// The last commit that changed it.
+    /// The last commit that changed it substantively.
     pub last_change: Option<Change>,
     /// The approval it records.
     pub approval: Option<Approval>,
