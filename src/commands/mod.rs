@@ -82,6 +82,16 @@ fn github_link_base() -> Option<String> {
 /// through. Unless the user named the path (`explicit`), a path that is or passes through a
 /// symbolic link is refused: a link shipped in a repository must not redirect the write.
 fn write_replacing(path: &Path, bytes: &[u8], explicit: bool) -> miette::Result<()> {
+    write_replacing_with(path, explicit, |out| out.write_all(bytes))
+}
+
+/// [`write_replacing`], with what `write` writes (through a buffer, so that a large report is
+/// not held in memory whole).
+fn write_replacing_with(
+    path: &Path,
+    explicit: bool,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> miette::Result<()> {
     let shown = || visible(&path.display().to_string()).into_owned();
     let mut target = path.to_path_buf();
     let mut prefix = PathBuf::new();
@@ -118,7 +128,13 @@ fn write_replacing(path: &Path, bytes: &[u8], explicit: bool) -> miette::Result<
         .write(true)
         .create_new(true)
         .open(&temp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|f| {
+            let mut out = io::BufWriter::new(f);
+            write(&mut out)?;
+            out.into_inner()
+                .map_err(io::IntoInnerError::into_error)?
+                .sync_all()
+        })
         .and_then(|()| std::fs::rename(&temp, &target));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&temp);

@@ -6,7 +6,7 @@ use crate::cli::{ReportArgs, ReportFormat};
 use crate::evidence;
 use crate::run::Project;
 
-use super::{emit, print_errors, write_replacing};
+use super::{emit, print_errors, write_replacing_with};
 
 /// `aims-lint report`.
 pub fn report(args: &ReportArgs) -> miette::Result<ExitStatus> {
@@ -17,19 +17,17 @@ pub fn report(args: &ReportArgs) -> miette::Result<ExitStatus> {
         args.common.now.as_deref(),
         args.common.threads,
     )?;
-    let mut bytes = Vec::new();
-    match args.format {
-        ReportFormat::Html => evidence::html::write(&mut bytes, &report),
-        ReportFormat::Markdown => evidence::markdown::write(&mut bytes, &report),
-        ReportFormat::Json => evidence::json::write(&mut bytes, &report),
-        ReportFormat::Oscal => evidence::oscal::write(&mut bytes, &report),
-        ReportFormat::OscalPlan => evidence::oscal::write_plan(&mut bytes, &report),
-    }
-    .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
+    let render = |out: &mut dyn std::io::Write| match args.format {
+        ReportFormat::Html => evidence::html::write(out, &report),
+        ReportFormat::Markdown => evidence::markdown::write(out, &report),
+        ReportFormat::Json => evidence::json::write(out, &report),
+        ReportFormat::Oscal => evidence::oscal::write(out, &report),
+        ReportFormat::OscalPlan => evidence::oscal::write_plan(out, &report),
+    };
     match &args.output {
-        Some(file) => write_replacing(file, &bytes, true)?,
+        Some(file) => write_replacing_with(file, true, render)?,
         None => {
-            emit(|out| out.write_all(&bytes))?;
+            emit(render)?;
         }
     }
     print_errors(&report.errors);

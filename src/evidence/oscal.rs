@@ -137,29 +137,39 @@ struct Finding {
 
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
-struct OscalResult {
+struct OscalResult<'a> {
     uuid: String,
     title: String,
     description: String,
     start: String,
     reviewed_controls: ReviewedControls,
-    observations: Vec<Observation>,
+    observations: Observations<'a>,
     findings: Vec<Finding>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct AssessmentResults {
-    uuid: String,
-    metadata: Metadata,
-    import_ap: Href,
-    results: Vec<OscalResult>,
+/// The observations of every control, made while they are written: a report of many documents
+/// has many more observations than controls, and they are not held in memory together.
+struct Observations<'a>(&'a Report);
+
+impl Serialize for Observations<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.controls.iter().flat_map(|c| observations(self.0, c)))
+    }
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
-struct ResultsDocument {
-    assessment_results: AssessmentResults,
+struct AssessmentResults<'a> {
+    uuid: String,
+    metadata: Metadata,
+    import_ap: Href,
+    results: Vec<OscalResult<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct ResultsDocument<'a> {
+    assessment_results: AssessmentResults<'a>,
 }
 
 #[derive(Serialize)]
@@ -222,64 +232,74 @@ fn metadata(report: &Report, title: &str) -> Metadata {
     }
 }
 
+/// The rule evaluations of a control: each rule that ran, on each evidence document of a kind
+/// (the rules of a control check the kinds its evidence has).
+fn evaluations(c: &Control) -> impl Iterator<Item = (&super::RuleResult, &super::Evidence)> {
+    c.rules.iter().filter(|r| r.ran).flat_map(move |rule| {
+        c.evidence
+            .iter()
+            .filter(|e| e.counts() && e.kind.is_some())
+            .map(move |e| (rule, e))
+    })
+}
+
+fn observation_id(report: &Report, c: &Control, rule: &str, path: &str) -> String {
+    id(report, &format!("observation/{}/{rule}/{path}", c.id))
+}
+
 /// The observations of one control: one per rule and evidence document it ran on.
 fn observations(report: &Report, c: &Control) -> Vec<Observation> {
     let mut out = Vec::new();
-    for rule in c.rules.iter().filter(|r| r.ran) {
-        for e in c.evidence.iter().filter(|e| e.counts()) {
-            let findings: Vec<_> = c
-                .findings
-                .iter()
-                .filter(|f| f.rule == rule.id && f.path == e.path)
-                .collect();
-            if e.kind.is_none() {
-                continue;
-            }
-            let mut props = vec![
-                prop("rule", rule.id.clone()),
-                prop("result", if findings.is_empty() { "pass" } else { "fail" }),
-            ];
-            let mut evidence_props = Vec::new();
-            if let Some(blob) = &e.blob {
-                evidence_props.push(prop("blob", blob.clone()));
-            }
-            if let Some(commit) = &report.context.commit {
-                evidence_props.push(prop("commit", commit.clone()));
-            }
-            for f in &findings {
-                props.push(prop("finding-line", f.line.to_string()));
-            }
-            let description = if findings.is_empty() {
-                format!("`{}` found nothing in {}.", rule.id, e.path)
-            } else {
-                findings
-                    .iter()
-                    .map(|f| format!("{}:{}: {} {}", f.path, f.line, f.severity, f.message))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
-            out.push(Observation {
-                uuid: id(
-                    report,
-                    &format!("observation/{}/{}/{}", c.id, rule.id, e.path),
-                ),
-                title: format!("{} on {}", rule.id, e.path),
-                description,
-                props,
-                methods: vec!["TEST"],
-                types: vec![if findings.is_empty() {
-                    "control-objective"
-                } else {
-                    "finding"
-                }],
-                relevant_evidence: vec![Evidence {
-                    href: e.path.clone(),
-                    description: format!("{} ({})", e.path, e.kind.as_deref().unwrap_or("file")),
-                    props: evidence_props,
-                }],
-                collected: timestamp(report),
-            });
+    for (rule, e) in evaluations(c) {
+        let findings: Vec<_> = c
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id && f.path == e.path)
+            .collect();
+        let mut props = vec![
+            prop("rule", rule.id.clone()),
+            prop("result", if findings.is_empty() { "pass" } else { "fail" }),
+        ];
+        let mut evidence_props = Vec::new();
+        if let Some(blob) = &e.blob {
+            evidence_props.push(prop("blob", blob.clone()));
         }
+        if let Some(commit) = &report.context.commit {
+            evidence_props.push(prop("commit", commit.clone()));
+        }
+        for f in &findings {
+            props.push(prop("finding-line", f.line.to_string()));
+        }
+        let description = if findings.is_empty() {
+            format!("`{}` found nothing in {}.", rule.id, e.path)
+        } else {
+            findings
+                .iter()
+                .map(|f| format!("{}:{}: {} {}", f.path, f.line, f.severity, f.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        out.push(Observation {
+            uuid: id(
+                report,
+                &format!("observation/{}/{}/{}", c.id, rule.id, e.path),
+            ),
+            title: format!("{} on {}", rule.id, e.path),
+            description,
+            props,
+            methods: vec!["TEST"],
+            types: vec![if findings.is_empty() {
+                "control-objective"
+            } else {
+                "finding"
+            }],
+            relevant_evidence: vec![Evidence {
+                href: e.path.clone(),
+                description: format!("{} ({})", e.path, e.kind.as_deref().unwrap_or("file")),
+                props: evidence_props,
+            }],
+            collected: timestamp(report),
+        });
     }
     out
 }
@@ -334,14 +354,16 @@ fn finding(report: &Report, c: &Control, related: &[String]) -> Finding {
 /// # Errors
 /// Writing fails.
 pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let mut observations_all = Vec::new();
-    let mut findings = Vec::new();
-    for c in &report.controls {
-        let obs = observations(report, c);
-        let related: Vec<String> = obs.iter().map(|o| o.uuid.clone()).collect();
-        findings.push(finding(report, c, &related));
-        observations_all.extend(obs);
-    }
+    let findings = report
+        .controls
+        .iter()
+        .map(|c| {
+            let related: Vec<String> = evaluations(c)
+                .map(|(rule, e)| observation_id(report, c, &rule.id, &e.path))
+                .collect();
+            finding(report, c, &related)
+        })
+        .collect();
     let doc = ResultsDocument {
         assessment_results: AssessmentResults {
             uuid: id(report, "assessment-results"),
@@ -355,7 +377,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 description: "Each control's evidence in the repository, checked by the rules of aims-lint: one observation per rule and evidence document, one finding per control.".to_string(),
                 start: timestamp(report),
                 reviewed_controls: all_controls(),
-                observations: observations_all,
+                observations: Observations(report),
                 findings,
             }],
         },
