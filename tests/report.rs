@@ -247,32 +247,15 @@ fn a_placeholder_is_no_evidence_and_an_exclusion_is_for_a_person_to_judge() {
     );
 }
 
-#[test]
-fn the_html_page_is_self_contained_and_chromium_renders_the_chart_and_every_control() {
-    let dir = examples_repository();
-    let html = report(dir, &["examples", "--at", "HEAD"]);
-    // Nothing is fetched: no script, no external reference of any kind.
-    for forbidden in [
-        "<script", "src=", "@import", "url(", "<link", "https:", "//cdn",
-    ] {
-        assert!(!html.contains(forbidden), "{forbidden}");
-    }
-    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
-    let Some(chromium) = common::peer("AIMS_LINT_CHROMIUM") else {
-        return;
-    };
-    let work = tempfile::tempdir().unwrap();
-    let page = work.path().join("report.html");
-    std::fs::write(&page, &html).unwrap();
-    // A page that fetches an image: the check below must see its request.
-    let leak = work.path().join("leak.html");
-    std::fs::write(
-        &leak,
-        "<!DOCTYPE html><img src=\"https://example.com/x.png\" alt=\"\">",
-    )
-    .unwrap();
-    let headless = |file: &Path, extra: &[&str]| {
-        let out = Command::new(&chromium)
+/// Headless Chromium, with a folder of its own, cut off from the network.
+struct Chromium {
+    bin: std::path::PathBuf,
+    work: tempfile::TempDir,
+}
+
+impl Chromium {
+    fn run(&self, file: &Path, extra: &[&str]) -> std::process::Output {
+        let out = Command::new(&self.bin)
             .args([
                 "--headless",
                 "--no-sandbox",
@@ -287,7 +270,7 @@ fn the_html_page_is_self_contained_and_chromium_renders_the_chart_and_every_cont
             ])
             .args(extra)
             .arg(format!("file://{}", file.display()))
-            .env("HOME", work.path())
+            .env("HOME", self.work.path())
             .output()
             .unwrap();
         assert!(
@@ -296,12 +279,13 @@ fn the_html_page_is_self_contained_and_chromium_renders_the_chart_and_every_cont
             String::from_utf8_lossy(&out.stderr)
         );
         out
-    };
-    // Every URL in Chromium's network log but the browser's own services (which it calls
-    // whatever the page is): what the page asked for.
-    let page_requests = |file: &Path| -> Vec<String> {
-        let log = work.path().join("net.json");
-        headless(
+    }
+
+    /// Every URL in Chromium's network log but the file and the browser's own services
+    /// (which it calls whatever the page is): what the page asked for.
+    fn requests(&self, file: &Path) -> Vec<String> {
+        let log = self.work.path().join("net.json");
+        self.run(
             file,
             &[&format!("--log-net-log={}", log.display()), "--dump-dom"],
         );
@@ -319,10 +303,59 @@ fn the_html_page_is_self_contained_and_chromium_renders_the_chart_and_every_cont
         out.sort();
         out.dedup();
         out
+    }
+
+    /// The pages of `file` printed to PDF.
+    fn pages(&self, file: &Path) -> usize {
+        let pdf = self.work.path().join("report.pdf");
+        self.run(
+            file,
+            &[
+                &format!("--print-to-pdf={}", pdf.display()),
+                "--no-pdf-header-footer",
+            ],
+        );
+        let bytes = std::fs::read(&pdf).unwrap();
+        regex::bytes::Regex::new(r"/Type\s*/Page[^s]")
+            .unwrap()
+            .find_iter(&bytes)
+            .count()
+    }
+
+    fn write(&self, name: &str, text: &str) -> std::path::PathBuf {
+        let path = self.work.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+#[test]
+fn the_html_page_is_self_contained_and_chromium_renders_the_chart_and_every_control() {
+    let dir = examples_repository();
+    let html = report(dir, &["examples", "--at", "HEAD"]);
+    // Nothing is fetched: no script, no external reference of any kind.
+    for forbidden in [
+        "<script", "src=", "@import", "url(", "<link", "https:", "//cdn",
+    ] {
+        assert!(!html.contains(forbidden), "{forbidden}");
+    }
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    let Some(bin) = common::peer("AIMS_LINT_CHROMIUM") else {
+        return;
     };
-    assert_eq!(page_requests(&leak), ["https://example.com/x.png"]);
-    assert_eq!(page_requests(&page), Vec::<String>::new());
-    let dom = headless(&page, &["--dump-dom"]);
+    let chromium = Chromium {
+        bin,
+        work: tempfile::tempdir().unwrap(),
+    };
+    let page = chromium.write("report.html", &html);
+    // A page that fetches an image: the same check must see its request.
+    let leak = chromium.write(
+        "leak.html",
+        "<!DOCTYPE html><img src=\"https://example.com/x.png\" alt=\"\">",
+    );
+    assert_eq!(chromium.requests(&leak), ["https://example.com/x.png"]);
+    assert_eq!(chromium.requests(&page), Vec::<String>::new());
+    let dom = chromium.run(&page, &["--dump-dom"]);
     let log = String::from_utf8_lossy(&dom.stderr);
     for bad in ["Uncaught", "CONSOLE", "Failed to load resource"] {
         assert!(!log.contains(bad), "{bad}: {log}");
@@ -336,37 +369,20 @@ fn the_html_page_is_self_contained_and_chromium_renders_the_chart_and_every_cont
             .count(),
         38
     );
-    let pages_of = |file: &Path| {
-        let pdf = work.path().join("report.pdf");
-        headless(
-            file,
-            &[
-                &format!("--print-to-pdf={}", pdf.display()),
-                "--no-pdf-header-footer",
-            ],
-        );
-        let bytes = std::fs::read(&pdf).unwrap();
-        regex::bytes::Regex::new(r"/Type\s*/Page[^s]")
-            .unwrap()
-            .find_iter(&bytes)
-            .count()
-    };
     // Printed, each area (nine and the clauses) starts a page: more pages than the same
     // report without its page breaks.
-    let unbroken = work.path().join("unbroken.html");
     assert!(html.contains("section.area { break-before: page; }"));
-    std::fs::write(
-        &unbroken,
-        html.replace("section.area { break-before: page; }", ""),
-    )
-    .unwrap();
-    let (pages, without) = (pages_of(&page), pages_of(&unbroken));
+    let unbroken = chromium.write(
+        "unbroken.html",
+        &html.replace("section.area { break-before: page; }", ""),
+    );
+    let (pages, without) = (chromium.pages(&page), chromium.pages(&unbroken));
     assert!(
         pages >= 11 && pages > without,
         "{pages} pages, {without} without breaks"
     );
-    let shot = work.path().join("report.png");
-    headless(
+    let shot = chromium.work.path().join("report.png");
+    chromium.run(
         &page,
         &[
             &format!("--screenshot={}", shot.display()),
