@@ -379,3 +379,21 @@ pub fn find_root(start: &Path) -> PathBuf {
     }
     dir
 }
+
+/// The documents of a git tree written below `dir` (`files`: their paths relative to it, as
+/// [`crate::git::since::write_tree`] gives them). Every file of a tree is tracked: ignore files
+/// do not apply, as in a work tree; `.aims-lint/` is never a document.
+#[must_use]
+pub fn tree_candidates(dir: &Path, files: Vec<String>) -> Vec<Candidate> {
+    files
+        .into_iter()
+        .filter(|rel| {
+            Format::from_path(rel).is_some() && !rel.split('/').any(|c| c == ".aims-lint")
+        })
+        .map(|rel| Candidate {
+            path: dir.join(&rel),
+            rel,
+            explicit: false,
+        })
+        .collect()
+}

@@ -17,9 +17,7 @@ use serde::Serialize;
 use crate::changes::Changes;
 use crate::config::Settings;
 use crate::controls;
-use crate::discover::Candidate;
 use crate::finding::{Finding, Severity};
-use crate::parse::Format;
 use crate::rules::{Check, Registry};
 use crate::run::{self, Outcome};
 
@@ -100,18 +98,7 @@ pub fn errors_at_base(
     let files = changes
         .write_base(dir.path(), settings.max_file_size)
         .map_err(|e| format!("--fail-on-regression: {e}"))?;
-    // Every file of the tree is tracked there: ignore files do not apply, as in the work tree.
-    let candidates: Vec<Candidate> = files
-        .into_iter()
-        .filter(|rel| {
-            Format::from_path(rel).is_some() && !rel.split('/').any(|c| c == ".aims-lint")
-        })
-        .map(|rel| Candidate {
-            path: dir.path().join(&rel),
-            rel,
-            explicit: false,
-        })
-        .collect();
+    let candidates = crate::discover::tree_candidates(dir.path(), files);
     let mut at_base = settings.clone();
     at_base.base = match settings.base.strip_prefix(root) {
         Ok(rel) => dir.path().join(rel),

@@ -298,18 +298,7 @@ fn starter_on_a_branch() -> Repo {
 }
 
 fn follows_the_report_schema(report: &Value) {
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = aims_lint::rules::compile(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(report)
-        .map(|e| e.to_string())
-        .collect();
+    let errors = common::schema_errors(report, "report.schema.json");
     assert!(errors.is_empty(), "{errors:#?}");
 }
 

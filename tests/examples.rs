@@ -3,7 +3,6 @@
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
-use std::path::Path;
 use std::process::Command;
 
 mod common;
@@ -46,18 +45,7 @@ fn examples_have_the_deliberate_findings() {
 fn the_json_report_follows_its_schema() {
     let (_, out) = run("json");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = aims_lint::rules::compile(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&report)
-        .map(|e| e.to_string())
-        .collect();
+    let errors = common::schema_errors(&report, "report.schema.json");
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(report["summary"]["documents_total"], 10);
     // The waived finding is checked against the schema too.

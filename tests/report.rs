@@ -50,18 +50,7 @@ fn the_reports_of_the_examples_follow_their_schema() {
     let json = report(dir, &["examples", "--at", "HEAD", "--format", "json"]);
     insta::assert_snapshot!("report_json", without_ids(&json));
     let report: Value = serde_json::from_str(&json).unwrap();
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/evidence-report.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = aims_lint::rules::compile(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&report)
-        .map(|e| e.to_string())
-        .collect();
+    let errors = common::schema_errors(&report, "evidence-report.schema.json");
     assert!(errors.is_empty(), "{errors:#?}");
     let controls = report["controls"].as_array().unwrap();
     assert_eq!(

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::config;
-use crate::discover::Candidate;
 use crate::git::history;
 use crate::parse::{self, Format};
 use crate::rules::{BUILTIN_RULES, Registry};
@@ -111,17 +110,7 @@ fn at_commit(project: &Project, rev: &str, now: Option<&str>) -> miette::Result<
         .or(date.clone())
         .unwrap_or(settings.today);
     let registry = Registry::load(&settings).map_err(|e| miette::Report::new(*e))?;
-    let candidates: Vec<Candidate> = files
-        .into_iter()
-        .filter(|rel| {
-            Format::from_path(rel).is_some() && !rel.split('/').any(|c| c == ".aims-lint")
-        })
-        .map(|rel| Candidate {
-            path: dir.path().join(&rel),
-            rel,
-            explicit: false,
-        })
-        .collect();
+    let candidates = crate::discover::tree_candidates(dir.path(), files);
     let outcome = run::lint_at(
         &candidates,
         &[],

@@ -237,3 +237,21 @@ pub fn examples_repository() -> &'static Path {
     })
     .path()
 }
+
+/// The errors of `value` against the JSON Schema `schemas/<name>`, as text.
+pub fn schema_errors(value: &serde_json::Value, name: &str) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("schemas")
+                .join(name),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = aims_lint::rules::compile(&schema).unwrap();
+    validator
+        .iter_errors(value)
+        .map(|e| e.to_string())
+        .collect()
+}
