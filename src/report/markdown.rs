@@ -245,11 +245,11 @@ pub(super) fn write(
     }
     writeln!(
         out,
-        "## aims-lint: {} ({} errors, {} warnings, {} infos) in {}\n",
+        "## aims-lint: {} ({}, {}, {}) in {}\n",
         plural(total, "finding"),
-        errors,
-        warnings,
-        infos,
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        plural(infos, "info"),
         plural(outcome.documents.len(), "document")
     )?;
     not_shown(out, outcome)?;
