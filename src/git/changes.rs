@@ -365,7 +365,7 @@ impl Changes {
         let base_dir = absolute(&settings.base);
         let mut out = Vec::new();
         for (rel, kind) in checked {
-            let Some((_, Some(old))) = self.versions(rel) else {
+            let Some((current, Some(old))) = self.versions(rel) else {
                 continue;
             };
             let Some(format) = Format::from_path(rel) else {
@@ -384,8 +384,14 @@ impl Changes {
                 continue;
             };
             if before != *kind {
-                let now = SourceFile::new(*rel, String::new());
-                let span = now.line_span(1);
+                // At the `aims-kind` that changed it, where the document has one.
+                let text = String::from_utf8_lossy(&current).into_owned();
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(crate::kinds::DECLARATION_KEY))
+                    .map_or(1, |i| i + 1);
+                let now = SourceFile::new(*rel, text);
+                let span = now.line_span(u32::try_from(line).unwrap_or(1));
                 out.push(Finding::new(&KIND_CHANGED, &now, span).with_detail(format!(
                     "a `{before}` at {}, a `{kind}` now",
                     self.describe()
