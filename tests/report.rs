@@ -225,6 +225,31 @@ fn a_placeholder_is_no_evidence_and_an_exclusion_is_for_a_person_to_judge() {
         a104["applicability"]["justification"],
         "we have no customers who use our AI systems"
     );
+    // A path reports the repository under its configuration, and nothing beside it.
+    repo.write("team-b/aims-lint.toml", "[rules]\n");
+    repo.write(
+        "team-b/policies/ai-policy.yaml",
+        "id: POL-B\ntitle: AI policy\nowner: team-b-lead\nscope: team B's AI systems\n",
+    );
+    repo.commit();
+    for args in [
+        &["team-b", "--format", "json"][..],
+        &["team-b", "--at", "HEAD", "--format", "json"],
+    ] {
+        let scoped: Value = serde_json::from_str(&report(repo.path(), args)).unwrap();
+        let paths: std::collections::BTreeSet<String> = scoped["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["evidence"].as_array().unwrap().iter())
+            .map(|e| e["path"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            paths.into_iter().collect::<Vec<_>>(),
+            ["team-b/policies/ai-policy.yaml"],
+            "{args:?}"
+        );
+    }
     // Outside git, --at is an error that says what to do.
     let plain = tempfile::tempdir().unwrap();
     let out = run_in(plain.path(), &["report", "--at", "HEAD"], &[]);

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::config;
+use crate::discover::Candidate;
 use crate::git::history;
 use crate::parse::{self, Format};
 use crate::rules::{BUILTIN_RULES, Registry};
@@ -36,7 +37,8 @@ pub fn report(
     threads: Option<usize>,
 ) -> miette::Result<Report> {
     let Some(rev) = at else {
-        let outcome = project.lint(&[], threads)?;
+        // The repository under the configuration: its folder (the root without one).
+        let outcome = project.lint(std::slice::from_ref(&project.settings.base), threads)?;
         let head = project
             .git
             .as_ref()
@@ -110,7 +112,12 @@ fn at_commit(project: &Project, rev: &str, now: Option<&str>) -> miette::Result<
         .or(date.clone())
         .unwrap_or(settings.today);
     let registry = Registry::load(&settings).map_err(|e| miette::Report::new(*e))?;
-    let candidates = crate::discover::tree_candidates(dir.path(), files);
+    // The documents under the configuration's folder, as in the work tree.
+    let scope = settings.base.clone();
+    let candidates: Vec<Candidate> = crate::discover::tree_candidates(dir.path(), files)
+        .into_iter()
+        .filter(|c| c.path.starts_with(&scope))
+        .collect();
     let outcome = run::lint_at(
         &candidates,
         &[],
