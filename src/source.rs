@@ -84,19 +84,27 @@ pub struct SourceFile {
 /// # Errors
 /// Why it cannot be read, as a clause ("it is not a regular file …").
 pub fn read_regular(path: &std::path::Path, max: u64) -> Result<String, String> {
+    String::from_utf8(read_regular_bytes(path, max)?).map_err(|e| e.to_string())
+}
+
+/// [`read_regular`], for a file of any bytes (evidence cited as a PDF, an image).
+///
+/// # Errors
+/// As [`read_regular`].
+pub fn read_regular_bytes(path: &std::path::Path, max: u64) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
     let meta = std::fs::symlink_metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("it is not a regular file (a symbolic link, a device or a folder)".to_string());
     }
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|f| f.take(max + 1).read_to_string(&mut text))
+        .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
         .map_err(|e| e.to_string())?;
-    if text.len() as u64 > max {
+    if bytes.len() as u64 > max {
         return Err(format!("it is larger than {max} bytes"));
     }
-    Ok(text)
+    Ok(bytes)
 }
 
 /// Bytes per block of [`SourceFile::chars_before`].

@@ -602,3 +602,60 @@ fn the_last_change_of_evidence_is_its_last_substantive_one() {
         "Ada Lovelace <ada@example.org>"
     );
 }
+
+#[test]
+fn cited_evidence_outside_the_repository_is_missing_and_never_read() {
+    let repo = Repo::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "outside the repository\n").unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.path().join("linked")).unwrap();
+    let secret = outside.path().join("secret.md");
+    repo.write(
+        "governance/statement-of-applicability.yaml",
+        format!(
+            "id: SOA-1\ncontrols:\n  - id: A.2.2\n    applicable: true\n    justification: we set AI policy\n    status: implemented\n    evidence: [{}, ../../../..{}, linked/secret.md, policy.pdf]\n",
+            secret.display(),
+            secret.display()
+        ),
+    );
+    // Evidence that is not text: its blob id is in the manifest all the same.
+    repo.write("governance/policy.pdf", b"%PDF-1.4\n\xff\xfe\x00binary\n");
+    repo.commit();
+    for args in [
+        &["--format", "json"][..],
+        &["--at", "HEAD", "--format", "json"],
+    ] {
+        let r: Value = serde_json::from_str(&report(repo.path(), args)).unwrap();
+        let evidence = control(&r, "A.2.2")["evidence"].as_array().unwrap().clone();
+        let pdf = evidence
+            .iter()
+            .find(|e| e["path"] == "governance/policy.pdf")
+            .unwrap();
+        assert_eq!(pdf["missing"], false, "{args:?}");
+        assert_eq!(
+            pdf["blob"],
+            git(repo.path(), &["rev-parse", "HEAD:governance/policy.pdf"]).as_str()
+        );
+        let missing: Vec<&Value> = evidence.iter().filter(|e| e["missing"] == true).collect();
+        assert_eq!(missing.len(), 3, "{args:?}: {evidence:#?}");
+        assert!(
+            missing
+                .iter()
+                .all(|e| e["blob"].is_null() && e["last_change"].is_null())
+        );
+        let manifest: Vec<&str> = r["manifest"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            manifest,
+            [
+                "governance/policy.pdf",
+                "governance/statement-of-applicability.yaml"
+            ],
+            "{args:?}"
+        );
+    }
+}

@@ -81,15 +81,23 @@ impl<'a> Context<'a> {
         if self.corpus.at(rel).is_some() {
             return Some(true);
         }
-        let full = self.root.join(rel);
-        // Most paths that resolve to nothing cost one call; only what exists is followed.
-        let found = std::fs::symlink_metadata(&full)
-            .ok()
-            .and_then(|_| full.canonicalize().ok())
-            .map(|real| real.starts_with(&self.real_root));
+        let found = repository_path(self.root, &self.real_root, rel);
         self.files.borrow_mut().insert(rel.to_string(), found);
         found
     }
+}
+
+/// What `rel` (relative to `root`, whose links `real_root` has resolved) is: something of the
+/// repository (`Some(true)`), something reached through a link out of it (`Some(false)`), or
+/// nothing (`None`). `rel` must be lexical (see [`lexical`]): no `..`, no leading `/`.
+#[must_use]
+pub fn repository_path(root: &Path, real_root: &Path, rel: &str) -> Option<bool> {
+    let full = root.join(rel);
+    // Most paths that resolve to nothing cost one call; only what exists is followed.
+    std::fs::symlink_metadata(&full)
+        .ok()
+        .and_then(|_| full.canonicalize().ok())
+        .map(|real| real.starts_with(real_root))
 }
 
 /// Run every corpus rule but [`implemented_controls`], which needs the other findings.
@@ -194,7 +202,8 @@ fn is_path(value: &str) -> bool {
 }
 
 /// `path` with `.` and `..` resolved; `None` when `..` leaves the repository.
-fn lexical(path: &str) -> Option<String> {
+#[must_use]
+pub fn lexical(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split(['/', '\\']) {
         match part {

@@ -4,12 +4,14 @@
 //! says of each control.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 use crate::config;
+use crate::corpus::rules::{lexical, repository_path};
 use crate::discover::Candidate;
+use crate::discover::absolute;
 use crate::git::history;
 use crate::parse::{self, Format};
 use crate::rules::{BUILTIN_RULES, Registry};
@@ -147,9 +149,15 @@ fn at_commit(project: &Project, rev: &str, now: Option<&str>) -> miette::Result<
 
 /// The bytes of `rel` under `root`: a regular file, bounded.
 fn read(root: &Path, rel: &str, max: u64) -> Option<Vec<u8>> {
-    crate::source::read_regular(&root.join(rel), max)
-        .ok()
-        .map(String::into_bytes)
+    crate::source::read_regular_bytes(&root.join(rel), max).ok()
+}
+
+/// Whether `rel` is a file of the repository at `root` (`real_root`: its links resolved):
+/// written lexically (no `..`, no leading `/`), and not reached through a link out of it.
+fn in_repository(root: &Path, real_root: &Path, rel: &str) -> bool {
+    lexical(rel).as_deref() == Some(rel)
+        && repository_path(root, real_root, rel) == Some(true)
+        && std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file())
 }
 
 /// The first data instance of a document, as JSON.
@@ -183,8 +191,10 @@ fn assemble(
             crate::corpus::history::substantive_changes(&repo, &log, settings.limits, max);
         (log, changes)
     });
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let exists = |rel: &str| in_repository(root, &real_root, rel);
     let mut facts = BTreeMap::new();
-    for rel in &paths {
+    for rel in paths.iter().filter(|rel| exists(rel)) {
         let Some(bytes) = read(root, rel, max) else {
             continue;
         };
@@ -236,7 +246,6 @@ fn assemble(
         all_rules.push_str(&text);
     }
     context.rules = blob_id(all_rules.as_bytes());
-    let exists = |rel: &str| std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file());
     let mut report = super::build(&Inputs {
         outcome,
         registry,
@@ -281,27 +290,26 @@ fn statement_of_applicability(
     let Some(data) = data_of(&doc.rel, &String::from_utf8_lossy(&text), settings.limits) else {
         return out;
     };
-    let folder = Path::new(&doc.rel)
-        .parent()
-        .map(Path::to_path_buf)
+    // Resolved as the corpus rules resolve evidence: from the Statement's folder, from the
+    // folder of aims-lint.toml, from the root; lexically inside the repository, and not through
+    // a link out of it. What resolves to nothing is kept as written, and never looked up.
+    let folder = doc.rel.rsplit_once('/').map_or("", |(f, _)| f);
+    let base = absolute(&settings.base)
+        .strip_prefix(absolute(root))
+        .map(|b| b.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
-    let base: PathBuf = settings
-        .base
-        .strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let resolve = |cited: &str| -> String {
         let cited = cited.split('#').next().unwrap_or(cited);
-        for dir in [PathBuf::new(), folder.clone(), base.clone()] {
-            let candidate = dir.join(cited);
-            let rel = candidate.to_string_lossy().replace('\\', "/");
-            if !rel.split('/').any(|c| c == "..")
-                && std::fs::symlink_metadata(root.join(&rel)).is_ok_and(|m| m.is_file())
-            {
-                return rel;
-            }
-        }
-        cited.to_string()
+        [
+            format!("{folder}/{cited}"),
+            format!("{base}/{cited}"),
+            cited.to_string(),
+        ]
+        .iter()
+        .filter_map(|c| lexical(c))
+        .find(|rel| in_repository(root, &real_root, rel))
+        .unwrap_or_else(|| crate::visible::visible(cited).into_owned())
     };
     let text = |v: &Value, k: &str| {
         v.get(k)
