@@ -182,6 +182,18 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// These settings for a copy of the repository at `to` (a commit's tree written out): the
+    /// folder documents are relative to moves with it. Paths may be relative to the working
+    /// directory (`--config team/aims-lint.toml`); a folder outside the repository becomes `to`.
+    #[must_use]
+    pub fn moved(&self, from: &std::path::Path, to: &std::path::Path) -> Self {
+        let mut moved = self.clone();
+        moved.base = crate::discover::absolute(&self.base)
+            .strip_prefix(crate::discover::absolute(from))
+            .map_or_else(|_| to.to_path_buf(), |rel| to.join(rel));
+        moved
+    }
+
     /// Defaults, with no configuration file.
     #[must_use]
     pub fn defaults(base: PathBuf) -> Self {

@@ -99,11 +99,7 @@ pub fn errors_at_base(
         .write_base(dir.path(), settings.max_file_size)
         .map_err(|e| format!("--fail-on-regression: {e}"))?;
     let candidates = crate::discover::tree_candidates(dir.path(), files);
-    let mut at_base = settings.clone();
-    at_base.base = match settings.base.strip_prefix(root) {
-        Ok(rel) => dir.path().join(rel),
-        Err(_) => dir.path().to_path_buf(),
-    };
+    let at_base = settings.moved(root, dir.path());
     let outcome = run::lint(&candidates, &[], &at_base, registry, dir.path(), None);
     Ok(errors_per_control(&outcome.findings, registry))
 }

@@ -505,3 +505,51 @@ fn the_merge_base_is_checked_from_its_tree_without_following_links() {
         "---\nlicense: mit\n---\n# Outside\n"
     );
 }
+
+#[test]
+fn fail_on_regression_reads_the_merge_base_with_a_configuration_named_by_a_relative_path() {
+    let repo = Repo::new();
+    // The configuration maps its own folder's `vendors/` to a kind of its own: read at the
+    // merge base from another folder, the old vendor record would be no document at all, and
+    // the unchanged findings of this one would look new.
+    repo.write("team/aims-lint.toml", CONFIG)
+        .write(
+            "team/org-rules/vendor-missing-contract.yaml",
+            RULE.replace("severity: warning", "severity: error"),
+        )
+        .write("team/vendors/acme.yaml", "name: ACME\n");
+    repo.commit();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("team/vendors/acme.yaml", "name: ACME Corp\n");
+    repo.commit();
+    for config in ["team/aims-lint.toml", "./team/aims-lint.toml"] {
+        let (report, code) = check_json(
+            &repo,
+            &[
+                "team",
+                "--config",
+                config,
+                "--changed-since",
+                "main",
+                "--fail-on-regression",
+            ],
+        );
+        let a103 = control(&report, "A.10.3").unwrap();
+        assert_eq!(a103["errors_at_base"], a103["errors"], "{config}: {a103:#}");
+        assert_eq!(code, Some(0), "{config}: {report:#}");
+        // The report at a commit reads the configuration as that commit has it, from the same
+        // place: the vendor record is a document of its kind there too.
+        let out = repo.run(&[
+            "report", "team", "--config", config, "--at", "main", "--format", "json",
+        ]);
+        let at: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let kinds: Vec<&str> = at["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["evidence"].as_array().unwrap().iter())
+            .filter_map(|e| e["kind"].as_str())
+            .collect();
+        assert!(kinds.contains(&"vendor-record"), "{config}: {kinds:?}");
+    }
+}

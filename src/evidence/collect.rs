@@ -97,16 +97,17 @@ fn at_commit(project: &Project, rev: &str, now: Option<&str>) -> miette::Result<
     let files =
         crate::git::since::write_tree(&repo, tree, dir.path(), project.settings.max_file_size)
             .map_err(|e| miette::miette!("--at {rev}: {e}"))?;
-    // The configuration in the same place as the work tree's, as the commit has it.
-    let mut settings = match project
-        .settings
-        .file
-        .as_deref()
-        .and_then(|f| f.strip_prefix(&project.root).ok())
-        .map(|rel| dir.path().join(rel))
-        .filter(|f| f.is_file())
-    {
-        Some(file) => config::load(&file).map_err(|e| miette::Report::new(*e))?,
+    // The configuration in the same place as the work tree's, as the commit has it (none if
+    // the commit has none there); one from outside the repository (`--config`) as it is.
+    let root = absolute(&project.root);
+    let mut settings = match project.settings.file.as_deref().map(absolute) {
+        Some(file) => match file.strip_prefix(&root) {
+            Ok(rel) if dir.path().join(rel).is_file() => {
+                config::load(&dir.path().join(rel)).map_err(|e| miette::Report::new(*e))?
+            }
+            Ok(_) => config::Settings::defaults(dir.path().to_path_buf()),
+            Err(_) => project.settings.moved(&project.root, dir.path()),
+        },
         None => config::Settings::defaults(dir.path().to_path_buf()),
     };
     settings.today = now
