@@ -111,14 +111,12 @@ pub fn errors_at_base(
 pub fn controls(
     outcome: &Outcome,
     changes: &Changes,
-    settings: &Settings,
+    removed: &[(String, String)],
     registry: &Registry,
     now: &BTreeMap<String, usize>,
     at_base: Option<&BTreeMap<String, usize>>,
 ) -> Vec<Control> {
-    let checked: Vec<&str> = outcome.documents.iter().map(|d| d.rel.as_str()).collect();
-    // Deleted documents were evidence too, of the kind they had at the merge base.
-    let removed = changes.removed(settings, &checked);
+    // Deleted documents (`removed`, with the kind they had at the merge base) were evidence too.
     let evidence: Vec<(&str, &str)> = outcome
         .documents
         .iter()

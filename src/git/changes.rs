@@ -401,22 +401,13 @@ impl Changes {
         out
     }
 
-    /// `document-removed` for each file of the merge base that was an AIMS document (by its
-    /// path, or by an `aims-kind` declaration) and is not in the work tree: deleted, or moved
-    /// where nothing finds it.
+    /// `document-removed` for each of `removed` ([`Changes::removed`]).
     #[must_use]
-    ///
-    /// A document that moved and is still checked (`checked`: the paths of the documents this
-    /// run checked) is not removed: one of them has its file name or its bytes.
-    pub fn removed_documents(
-        &self,
-        settings: &crate::config::Settings,
-        checked: &[&str],
-    ) -> Vec<Finding> {
-        self.removed(settings, checked)
-            .into_iter()
+    pub fn removed_documents(&self, removed: &[(String, String)]) -> Vec<Finding> {
+        removed
+            .iter()
             .map(|(path, kind)| {
-                let source = SourceFile::new(path, String::new());
+                let source = SourceFile::new(path.clone(), String::new());
                 let span = source.line_span(1);
                 let what = if kind == "declared" {
                     "an AIMS document (by its `aims-kind`)".to_string()
@@ -431,8 +422,11 @@ impl Changes {
             .collect()
     }
 
-    /// The documents of [`Changes::removed_documents`]: each path, and its kind at the merge
-    /// base (`declared` for one found by its `aims-kind`).
+    /// Each file of the merge base that was an AIMS document (by its path, or by an
+    /// `aims-kind` declaration) and is not in the work tree: deleted, or moved where nothing
+    /// finds it; with its kind at the merge base (`declared` for one found by its `aims-kind`).
+    /// A document that moved and is still checked (`checked`: the paths of the documents this
+    /// run checked) is not removed: one of them has its file name or its bytes.
     #[must_use]
     pub fn removed(
         &self,

@@ -12,14 +12,14 @@ use super::{Outcome, Project};
 /// Keep the findings of changed files, apply the baseline as the merge base had it, and report
 /// changes to the gate: the configuration, custom rules, suppression comments and the
 /// baseline. These are added after the configuration and the baseline were applied, so that a
-/// change cannot hide itself.
+/// change cannot hide itself. Returns the documents the change removed, with their kinds.
 pub(super) fn narrow_to_changes(
     project: &Project,
     changes: &Changes,
     outcome: &mut Outcome,
     baseline: Option<(&Path, &Baseline)>,
     allow_gate_changes: bool,
-) -> miette::Result<()> {
+) -> miette::Result<Vec<(String, String)>> {
     let mut since = changes.since();
     // A cross-document finding on an unchanged document is kept when the change broke it.
     since.unchanged = changes.retain_changed_or_broken(&mut outcome.findings, |f| {
@@ -54,7 +54,8 @@ pub(super) fn narrow_to_changes(
     gate.extend(changes.rule_findings(&settings.rule_paths));
     gate.extend(changes.suppression_findings(&outcome.suppressions));
     let checked: Vec<&str> = outcome.documents.iter().map(|d| d.rel.as_str()).collect();
-    gate.extend(changes.removed_documents(settings, &checked));
+    let removed = changes.removed(settings, &checked);
+    gate.extend(changes.removed_documents(&removed));
     let kinds: Vec<(&str, &str)> = outcome
         .documents
         .iter()
@@ -71,5 +72,5 @@ pub(super) fn narrow_to_changes(
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.changed = Some(since);
-    Ok(())
+    Ok(removed)
 }

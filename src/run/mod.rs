@@ -262,7 +262,7 @@ pub fn check(project: &Project, request: &Request<'_>) -> miette::Result<Outcome
             .transpose()
             .map_err(|e| miette::miette!("{e}"))?;
         let baseline = baseline.as_ref().map(|(f, b)| (*f, b));
-        gate::narrow_to_changes(
+        let removed = gate::narrow_to_changes(
             project,
             changes,
             &mut outcome,
@@ -272,7 +272,7 @@ pub fn check(project: &Project, request: &Request<'_>) -> miette::Result<Outcome
         let controls = touched::controls(
             &outcome,
             changes,
-            settings,
+            &removed,
             registry,
             &now,
             at_base.as_ref(),
