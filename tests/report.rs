@@ -659,3 +659,46 @@ fn cited_evidence_outside_the_repository_is_missing_and_never_read() {
         );
     }
 }
+
+#[test]
+fn an_empty_repository_has_no_evidence_and_a_closed_pipe_ends_quietly() {
+    let repo = Repo::new();
+    let r: Value = serde_json::from_str(&report(repo.path(), &["--format", "json"])).unwrap();
+    assert_eq!(r["totals"]["no-evidence"], 38);
+    assert_eq!(r["context"]["commit"], Value::Null);
+    assert_eq!(r["manifest"], serde_json::json!([]));
+    let md = report(repo.path(), &["--format", "markdown"]);
+    assert!(
+        md.contains("Reported on: the files as they are (no commit)"),
+        "{md}"
+    );
+    // No commit to report at: an error that names the ref.
+    let out = run_in(repo.path(), &["report", "--at", "HEAD"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--at: `HEAD` is not a commit here"),
+        "{}",
+        stderr(&out)
+    );
+    // A reader that stops early (`report | head`) ends the run with 0 and no error.
+    let mut child = Command::new(common::BIN)
+        .arg("report")
+        .current_dir(repo.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

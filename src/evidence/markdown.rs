@@ -27,7 +27,7 @@ pub(super) fn context_lines(report: &Report) -> Vec<(String, String)> {
         match (c.source, &c.commit) {
             ("commit", Some(id)) => format!("commit {id} (read from git objects)"),
             (_, Some(id)) => format!("the work tree, at HEAD {id}"),
-            _ => "a folder outside git".to_string(),
+            _ => "the files as they are (no commit)".to_string(),
         },
     )];
     if let Some(d) = &c.judged_on {
