@@ -613,13 +613,15 @@ fn cited_evidence_outside_the_repository_is_missing_and_never_read() {
     repo.write(
         "governance/statement-of-applicability.yaml",
         format!(
-            "id: SOA-1\ncontrols:\n  - id: A.2.2\n    applicable: true\n    justification: we set AI policy\n    status: implemented\n    evidence: [{}, ../../../..{}, linked/secret.md, policy.pdf]\n",
+            "id: SOA-1\ncontrols:\n  - id: A.2.2\n    applicable: true\n    justification: we set AI policy\n    status: implemented\n    evidence: [{}, ../../../..{}, linked/secret.md, policy.pdf, \"pipe|name`.pdf\"]\n",
             secret.display(),
             secret.display()
         ),
     );
     // Evidence that is not text: its blob id is in the manifest all the same.
     repo.write("governance/policy.pdf", b"%PDF-1.4\n\xff\xfe\x00binary\n");
+    // A file name that would end a Markdown code span or split a table row.
+    repo.write("governance/pipe|name`.pdf", "x");
     repo.commit();
     for args in [
         &["--format", "json"][..],
@@ -652,12 +654,15 @@ fn cited_evidence_outside_the_repository_is_missing_and_never_read() {
         assert_eq!(
             manifest,
             [
+                "governance/pipe|name`.pdf",
                 "governance/policy.pdf",
                 "governance/statement-of-applicability.yaml"
             ],
             "{args:?}"
         );
     }
+    let md = report(repo.path(), &["--at", "HEAD", "--format", "markdown"]);
+    assert!(md.contains("| ``governance/pipe\\|name`.pdf`` | "), "{md}");
 }
 
 #[test]

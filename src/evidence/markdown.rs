@@ -5,15 +5,7 @@ use std::io::{self, Write};
 
 use super::{Control, Report, Status};
 
-/// A table cell: no line breaks, `|` escaped, HTML-significant characters as entities.
-fn cell(text: &str) -> String {
-    crate::visible::visible(text)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
+use crate::report::markdown::{cell, code};
 
 fn short(commit: &str) -> &str {
     commit.get(..7).unwrap_or(commit)
@@ -62,7 +54,8 @@ fn established(c: &Control) -> String {
 pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     writeln!(out, "# ISO/IEC 42001 Annex A: audit evidence report\n")?;
     for (k, v) in context_lines(report) {
-        writeln!(out, "- {k}: {}", cell(&v))?;
+        // Ids, dates and the version: nothing a document wrote.
+        writeln!(out, "- {k}: {}", crate::visible::visible(&v))?;
     }
     writeln!(out, "\n## Totals\n")?;
     writeln!(
@@ -106,7 +99,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                     } else {
                         ""
                     };
-                    format!("`{}`{note}", cell(&e.path))
+                    format!("{}{note}", code(&e.path))
                 })
                 .collect();
             writeln!(
@@ -130,7 +123,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     )?;
     writeln!(out, "| File | Blob |\n|---|---|")?;
     for m in &report.manifest {
-        writeln!(out, "| `{}` | `{}` |", cell(&m.path), m.blob)?;
+        writeln!(out, "| {} | {} |", code(&m.path), code(&m.blob))?;
     }
     if !report.errors.is_empty() {
         writeln!(out, "\n## Files that could not be read\n")?;
@@ -176,8 +169,8 @@ fn control(out: &mut dyn Write, c: &Control) -> io::Result<()> {
             });
             writeln!(
                 out,
-                "| `{}` | {} | {changed} | {approved} |",
-                cell(&e.path),
+                "| {} | {} | {changed} | {approved} |",
+                code(&e.path),
                 e.kind.as_deref().unwrap_or("-")
             )?;
         }
@@ -190,11 +183,10 @@ fn control(out: &mut dyn Write, c: &Control) -> io::Result<()> {
         for f in &c.findings {
             writeln!(
                 out,
-                "| {} | `{}` | `{}:{}` | {} |",
+                "| {} | {} | {} | {} |",
                 f.severity,
-                f.rule,
-                cell(&f.path),
-                f.line,
+                code(&f.rule),
+                code(&format!("{}:{}", f.path, f.line)),
                 cell(&f.message)
             )?;
         }

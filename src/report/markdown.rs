@@ -17,7 +17,7 @@ const TABLE_ROWS: usize = 200;
 /// nothing that Markdown or HTML would read as markup: `|` and the ASCII punctuation that
 /// makes emphasis, code, links, images and tables are escaped with a backslash, `<`, `>` and
 /// `&` are written as entities.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let s = crate::visible::visible(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -39,7 +39,7 @@ fn cell(s: &str) -> String {
 /// `s` as a code span in a table cell: fenced with more backticks than it holds in a row,
 /// padded with a space where it starts or ends with a backtick, `|` escaped (GitHub's tables
 /// split cells at `|` even inside code).
-fn code(s: &str) -> String {
+pub(crate) fn code(s: &str) -> String {
     let s = crate::visible::visible(s);
     let mut longest = 0;
     let mut run = 0;

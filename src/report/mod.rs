@@ -5,7 +5,7 @@ mod concise;
 pub mod github;
 mod human;
 mod json;
-mod markdown;
+pub(crate) mod markdown;
 pub mod sarif;
 
 use std::collections::BTreeMap;
