@@ -220,12 +220,18 @@ fn assemble(
                     .into_owned(),
                 date: r.date(),
             });
+        let keys = data
+            .as_ref()
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
         facts.insert(
             rel.clone(),
             DocumentFacts {
                 blob: Some(blob_id(&bytes)),
                 last_change,
                 approval,
+                keys,
             },
         );
     }

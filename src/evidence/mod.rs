@@ -293,6 +293,10 @@ pub const AREAS: [(&str, &str); 9] = [
     ("A.10", "Third-party and customer relationships"),
 ];
 
+/// A rule for more document kinds than this is a rule of every governance document (an owner,
+/// an approval), not one of the control's own kinds.
+const BROAD_RULE: usize = 4;
+
 /// Controls whose evidence the rules check for completeness, while whether it is adequate
 /// (the impacts found, the risks assessed, the treatments chosen) is a person's judgement.
 const JUDGED: [&str; 4] = ["A.5.4", "A.5.5", "6.1.2", "6.1.3"];
@@ -315,6 +319,50 @@ pub struct DocumentFacts {
     pub last_change: Option<Change>,
     /// The approval it records.
     pub approval: Option<Approval>,
+    /// The top-level keys of its data (its front matter, for Markdown).
+    pub keys: BTreeSet<String>,
+}
+
+/// The top-level keys a rule asks of a document before it judges it: its schema's `if:
+/// {required: […]}` without an `else`, and `reference.only-if`. A public model card has no
+/// `aims` block, so the rules of the organisation's own cards do not judge it, and it evidences
+/// nothing they check.
+fn gate(rule: &crate::rules::Rule) -> Vec<&str> {
+    let mut keys: Vec<&str> = rule
+        .schema_json
+        .as_ref()
+        .filter(|s| s.get("else").is_none())
+        .and_then(|s| s.get("if")?.get("required")?.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    if let Some(r) = &rule.reference
+        && let Some(key) = r.only_if.as_deref().and_then(|p| p.split('/').nth(1))
+    {
+        keys.push(key);
+    }
+    keys
+}
+
+/// Whether `rule` judges the document at `path`, of `kind`: the kind is one it checks, the
+/// document has what its schema's `if` asks, a reference rule finds a value to resolve (one of
+/// its `at` keys), and the approval rules judge documents that record an approval.
+fn judges(rule: &crate::rules::Rule, kind: &str, path: &str, inputs: &Inputs<'_>) -> bool {
+    let facts = inputs.facts.get(path);
+    let has = |key: &str| facts.is_some_and(|f| f.keys.contains(key));
+    let cites = rule
+        .reference
+        .as_ref()
+        .is_none_or(|r| r.at.iter().filter_map(|p| p.split('/').nth(1)).any(&has));
+    let approved = !matches!(
+        rule.check,
+        Some(Check::UnchangedSinceApproval | Check::ApproverIsNotAuthor)
+    ) || facts.is_some_and(|f| f.approval.is_some());
+    rule.applies_to.iter().any(|k| k == kind)
+        && gate(rule).iter().all(|key| has(key))
+        && cites
+        && approved
 }
 
 /// What the Statement of Applicability says of each control: `applicable`, justification,
@@ -410,12 +458,8 @@ fn control(id: &str, title: &str, inputs: &Inputs<'_>, placeholders: &BTreeSet<&
         outcome, registry, ..
     } = inputs;
     let rules: Vec<_> = registry.for_control(id).collect();
-    let kinds: BTreeSet<&str> = rules
-        .iter()
-        .flat_map(|r| r.applies_to.iter().map(String::as_str))
-        .collect();
     let soa = inputs.soa.get(id).cloned().unwrap_or_default();
-    let evidence = evidence_of(&kinds, &soa, inputs, placeholders);
+    let evidence = evidence_of(&rules, &soa, inputs, placeholders);
     let counting: Vec<&Evidence> = evidence.iter().filter(|e| e.counts()).collect();
     let findings: Vec<FindingRow> = outcome
         .findings
@@ -449,7 +493,7 @@ fn control(id: &str, title: &str, inputs: &Inputs<'_>, placeholders: &BTreeSet<&
                 ran: counting.iter().any(|e| {
                     e.kind
                         .as_deref()
-                        .is_some_and(|k| r.applies_to.iter().any(|a| a == k))
+                        .is_some_and(|k| judges(r, k, &e.path, inputs))
                 }) && (stage != Stage::History || inputs.history),
                 errors: of(Severity::Error),
                 warnings: of(Severity::Warning),
@@ -457,9 +501,23 @@ fn control(id: &str, title: &str, inputs: &Inputs<'_>, placeholders: &BTreeSet<&
             }
         })
         .collect();
+    // A control with rules for its own kinds (the roles file for A.3.2) is evidenced by a
+    // document of those kinds, or by what the Statement of Applicability cites: that every
+    // governance document names an owner does not evidence that roles are defined. A control
+    // with broad rules only (7.5.2) takes any.
+    let own_kinds: BTreeSet<&str> = rules
+        .iter()
+        .filter(|r| r.applies_to.len() <= BROAD_RULE)
+        .flat_map(|r| r.applies_to.iter().map(String::as_str))
+        .collect();
+    let evidenced = counting.iter().any(|e| {
+        own_kinds.is_empty()
+            || e.cited_by.iter().any(|c| c == "statement-of-applicability")
+            || e.kind.as_deref().is_some_and(|k| own_kinds.contains(k))
+    });
     let status = if soa.applicability.applicable == Some(false) {
         Status::Excluded
-    } else if counting.is_empty() {
+    } else if !evidenced {
         Status::NoEvidence
     } else if findings.iter().any(|f| f.severity >= Severity::Warning) {
         Status::Findings
@@ -524,15 +582,19 @@ fn methods(
     established.into_iter().collect()
 }
 
-/// The evidence of a control: the documents of `kinds` (what its rules check) and what the
-/// Statement of Applicability cites for it, by path.
+/// The evidence of a control: the documents its rules judge, and what the Statement of
+/// Applicability cites for it, by path.
 fn evidence_of(
-    kinds: &BTreeSet<&str>,
+    rules: &[&crate::rules::Rule],
     soa: &SoaEntry,
     inputs: &Inputs<'_>,
     placeholders: &BTreeSet<&str>,
 ) -> Vec<Evidence> {
     let outcome = inputs.outcome;
+    let kinds: BTreeSet<&str> = rules
+        .iter()
+        .flat_map(|r| r.applies_to.iter().map(String::as_str))
+        .collect();
     let mut by_path: BTreeMap<String, Evidence> = BTreeMap::new();
     let mut add = |path: &str, kind: Option<&str>, why: &str| {
         let facts = inputs.facts.get(path).cloned().unwrap_or_default();
@@ -554,7 +616,9 @@ fn evidence_of(
         }
     };
     for d in &outcome.documents {
-        if kinds.contains(d.kind.as_str()) {
+        if kinds.contains(d.kind.as_str())
+            && rules.iter().any(|r| judges(r, &d.kind, &d.rel, inputs))
+        {
             add(&d.rel, Some(&d.kind), "kind");
         }
     }
