@@ -707,3 +707,34 @@ fn an_empty_repository_has_no_evidence_and_a_closed_pipe_ends_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_public_model_card_evidences_its_documentation_not_the_organisations_governance() {
+    let repo = Repo::new();
+    // A Hugging Face card without the organisation's `aims` block, and no roles file.
+    repo.write(
+        "model-cards/public.md",
+        "---\nlicense: mit\npipeline_tag: fill-mask\n---\n# Public model\n\nA model someone else published.\n",
+    );
+    repo.commit();
+    let r: Value =
+        serde_json::from_str(&report(repo.path(), &["--at", "HEAD", "--format", "json"])).unwrap();
+    let paths = |id: &str| -> Vec<String> {
+        control(&r, id)["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Its release approval and impact assessment are the organisation's to record in `aims`:
+    // rules that do not judge a public card take no evidence from it.
+    for id in ["A.5.2", "A.5.3", "A.6.2.5"] {
+        assert!(paths(id).is_empty(), "{id}: {:?}", paths(id));
+        assert_eq!(control(&r, id)["status"], "no-evidence", "{id}");
+    }
+    // What it documents about the model is evidence of that documentation.
+    assert_eq!(paths("A.6.2.3"), ["model-cards/public.md"]);
+    // Roles are defined in a roles file, which there is not.
+    assert_eq!(control(&r, "A.3.2")["status"], "no-evidence");
+}
