@@ -20,6 +20,7 @@ use gix::ObjectId;
 use gix::bstr::{BStr, ByteSlice};
 use serde::Serialize;
 
+use super::walk;
 use crate::finding::Finding;
 
 /// How a line relates to the history.
@@ -95,11 +96,7 @@ impl Blame {
 pub struct Blamer {
     repo: gix::Repository,
     head: Option<ObjectId>,
-    shallow: Option<Shallow>,
-}
-
-struct Shallow {
-    since: gix::date::Time,
+    /// A shallow clone's boundary commits: their parents are not here.
     boundary: HashSet<ObjectId>,
 }
 
@@ -108,32 +105,21 @@ impl Blamer {
     #[must_use]
     pub fn new(repo: gix::Repository) -> Self {
         let head = repo.head_id().ok().map(gix::Id::detach);
-        let shallow = match repo.shallow_commits() {
-            Ok(Some(commits)) => {
-                let boundary: HashSet<ObjectId> = commits.iter().copied().collect();
-                let oldest = boundary
-                    .iter()
-                    .filter_map(|id| repo.find_commit(*id).ok()?.time().ok())
-                    .map(|t| t.seconds)
-                    .min();
-                oldest.map(|seconds| Shallow {
-                    since: gix::date::Time::new(seconds + 1, 0),
-                    boundary,
-                })
-            }
-            _ => None,
+        let boundary = match repo.shallow_commits() {
+            Ok(Some(commits)) => commits.iter().copied().collect(),
+            _ => HashSet::new(),
         };
         Self {
             repo,
             head,
-            shallow,
+            boundary,
         }
     }
 
     /// True in a shallow clone.
     #[must_use]
     pub fn is_shallow(&self) -> bool {
-        self.shallow.is_some()
+        !self.boundary.is_empty()
     }
 
     /// Set the blame of every finding in `findings` whose file is in the work tree.
@@ -144,106 +130,67 @@ impl Blamer {
                 by_path.entry(f.path()).or_default().push(f.span.start.line);
             }
         }
-        // One worker with one warm object cache: files of a repository share most of their
-        // history, and gix caches decoded objects per `Repository`, so parallel workers each
-        // decode the same commits and trees again. Measured on 2,500 commits and 50 files
-        // (benches/blame.rs): 655 ms on one worker, 872 ms on two.
-        let results: HashMap<String, HashMap<u32, Arc<Blame>>> = by_path
-            .into_iter()
-            .map(|(path, lines)| (path.to_string(), self.blame_lines(root, path, lines)))
-            .collect();
-        for f in findings.iter_mut() {
-            f.blame = results
-                .get(f.path())
-                .and_then(|lines| lines.get(&f.span.start.line))
-                .cloned();
+        let mut files = Vec::new();
+        for (path, lines) in by_path {
+            let Ok(contents) = std::fs::read(root.join(path)) else {
+                continue;
+            };
+            // gix counts a last line without a line break; a finding just past the end is
+            // attributed to the last line.
+            let count = contents.lines_with_terminator().count().max(1) as u32;
+            let mut lines: Vec<u32> = lines.iter().map(|l| (*l).clamp(1, count)).collect();
+            lines.sort_unstable();
+            lines.dedup();
+            files.push(walk::File {
+                path: path.into(),
+                contents,
+                lines,
+            });
         }
-    }
-
-    fn blame_lines(&self, root: &Path, path: &str, lines: Vec<u32>) -> HashMap<u32, Arc<Blame>> {
-        let repo = &self.repo;
-        let mut out = HashMap::new();
-        let Ok(contents) = std::fs::read(root.join(path)) else {
-            return out;
+        let origins = match self.head {
+            Some(head) => walk::blame(&self.repo, head, &self.boundary, &files),
+            None => files
+                .iter()
+                .map(|f| {
+                    f.lines
+                        .iter()
+                        .map(|&l| (l, walk::Origin::Untracked))
+                        .collect()
+                })
+                .collect(),
         };
-        let in_head = self.head.is_some_and(|head| {
-            repo.find_commit(head)
-                .ok()
-                .and_then(|c| c.tree().ok())
-                .and_then(|t| t.lookup_entry_by_path(path).ok().flatten())
-                .is_some()
-        });
-        let Some(head) = self.head.filter(|_| in_head) else {
-            let untracked = Arc::new(Blame::without_commit(Status::Untracked));
-            return lines
-                .into_iter()
-                .map(|l| (l, Arc::clone(&untracked)))
-                .collect();
-        };
-        // gix counts a last line without a line break; a finding just past the end is
-        // attributed to the last line.
-        let count = contents.lines_with_terminator().count().max(1) as u32;
-        let mut blamed: Vec<u32> = lines.iter().map(|l| (*l).clamp(1, count)).collect();
-        blamed.sort_unstable();
-        blamed.dedup();
-        let Ok(ranges) =
-            gix::blame::BlameRanges::from_one_based_inclusive_ranges(coalesce(&blamed))
-        else {
-            return out;
-        };
-        let Ok(mut resources) = repo.diff_resource_cache_for_tree_diff() else {
-            return out;
-        };
-        let options = gix::blame::Options {
-            diff_algorithm: repo.diff_algorithm().unwrap_or_default(),
-            ranges,
-            since: self.shallow.as_ref().map(|s| s.since),
-            rewrites: Some(gix::diff::Rewrites::default()),
-            debug_track_path: false,
-        };
-        let outcome = gix::blame::file(
-            &repo.objects,
-            gix::blame::Start::Contents {
-                first_suspect: head,
-                contents: contents.into(),
-            },
-            repo.commit_graph_if_enabled().ok().flatten(),
-            &mut resources,
-            path.as_bytes().as_bstr(),
-            options,
-        );
-        let Ok(outcome) = outcome else {
-            return out;
-        };
-        let mailmap = Mailmap::new(&repo.open_mailmap());
-        let mut commits: HashMap<ObjectId, Arc<Blame>> = HashMap::new();
-        // Keyed by the finding's own line, blamed at that line clamped to the file.
-        for line in lines {
-            let zero_based = line.clamp(1, count) - 1;
-            let Some(entry) = outcome.entries.iter().find(|e| {
-                e.start_in_blamed_file <= zero_based
-                    && zero_based < e.start_in_blamed_file + e.len.get()
-            }) else {
+        let mailmap = Mailmap::new(&self.repo.open_mailmap());
+        let mut commits: HashMap<walk::Origin, Arc<Blame>> = HashMap::new();
+        let mut results: HashMap<&[u8], (u32, &HashMap<u32, walk::Origin>)> = HashMap::new();
+        for (file, origins) in files.iter().zip(&origins) {
+            let count = file.contents.lines_with_terminator().count().max(1) as u32;
+            results.insert(file.path.as_slice(), (count, origins));
+        }
+        for f in findings.iter_mut() {
+            let Some((count, origins)) = results.get(f.path().as_bytes()) else {
+                continue;
+            };
+            let Some(origin) = origins.get(&f.span.start.line.clamp(1, *count)) else {
                 continue;
             };
             let blame = commits
-                .entry(entry.commit_id)
-                .or_insert_with(|| Arc::new(self.describe_commit(&mailmap, entry.commit_id)));
-            out.insert(line, Arc::clone(blame));
+                .entry(*origin)
+                .or_insert_with(|| Arc::new(self.describe(&mailmap, *origin)));
+            f.blame = Some(Arc::clone(blame));
         }
-        out
+    }
+
+    fn describe(&self, mailmap: &Mailmap, origin: walk::Origin) -> Blame {
+        match origin {
+            walk::Origin::Uncommitted => Blame::without_commit(Status::Uncommitted),
+            walk::Origin::Untracked => Blame::without_commit(Status::Untracked),
+            walk::Origin::Commit(id) => self.describe_commit(mailmap, id),
+        }
     }
 
     fn describe_commit(&self, mailmap: &Mailmap, id: ObjectId) -> Blame {
         let repo = &self.repo;
-        if id.is_null() {
-            return Blame::without_commit(Status::Uncommitted);
-        }
-        let status = if self
-            .shallow
-            .as_ref()
-            .is_some_and(|s| s.boundary.contains(&id))
-        {
+        let status = if self.boundary.contains(&id) {
             Status::Boundary
         } else {
             Status::Committed
@@ -347,18 +294,6 @@ impl Mailmap {
     }
 }
 
-/// `[1, 2, 3, 7]` → `[1..=3, 7..=7]`.
-fn coalesce(lines: &[u32]) -> Vec<std::ops::RangeInclusive<u32>> {
-    let mut out: Vec<std::ops::RangeInclusive<u32>> = Vec::new();
-    for &l in lines {
-        match out.last_mut() {
-            Some(r) if *r.end() + 1 == l => *r = *r.start()..=l,
-            _ => out.push(l..=l),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,11 +366,5 @@ mod tests {
             resolve("Zed", "zed@example.org"),
             pair("Zed", "zed@example.org")
         );
-    }
-
-    #[test]
-    fn ranges_coalesce() {
-        assert_eq!(coalesce(&[1, 2, 3, 7, 9, 10]), vec![1..=3, 7..=7, 9..=10]);
-        assert!(coalesce(&[]).is_empty());
     }
 }

@@ -10,6 +10,7 @@ pub mod blame;
 pub mod changes;
 pub mod history;
 pub mod since;
+mod walk;
 
 use std::path::Path;
 
