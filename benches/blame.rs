@@ -1,7 +1,9 @@
 //! Benchmark: what blame adds to a check with hundreds of findings on a long history, against
 //! `git blame --porcelain -L` for the same lines; and how often the two agree.
 //!
-//! `cargo bench --bench blame -- [--commits N] [--files N] [--runs R]`. The history is
+//! `cargo bench --bench blame -- [--commits N] [--files N] [--runs R] [--repo DIR]`; with
+//! `--repo`, an existing repository is measured instead (a clone of
+//! `../shared/histories/hf-datasets-cards.bundle`). The history is
 //! generated with `git fast-import` (fixed seed: the same every run): N commits by six authors,
 //! each changing a few lines of one file, sometimes inserting a comment line so that lines move.
 //! Every eighth value line is a number, which a rule of the benchmark reports, so each file has
@@ -218,6 +220,7 @@ fn main() {
     let (mut commits, mut files, mut runs) = (2500, 50, 5);
     let mut commit_graph = false;
     let mut keep: Option<std::path::PathBuf> = None;
+    let mut repo: Option<std::path::PathBuf> = None;
     while let Some(a) = args.next() {
         let mut value = |d| args.next().and_then(|v| v.parse().ok()).unwrap_or(d);
         match a.as_str() {
@@ -228,20 +231,25 @@ fn main() {
             "--commit-graph" => commit_graph = true,
             // Generate into this (new) folder and keep it, to measure by hand.
             "--keep" => keep = args.next().map(Into::into),
+            // Measure an existing repository instead (a clone of ../shared/histories).
+            "--repo" => repo = args.next().map(Into::into),
             _ => {}
         }
     }
     let dir = tempfile::tempdir().unwrap();
-    let root = match &keep {
-        Some(k) => {
+    let root = match (&repo, &keep) {
+        (Some(r), _) => r.as_path(),
+        (None, Some(k)) => {
             std::fs::create_dir_all(k).unwrap();
             k.as_path()
         }
-        None => dir.path(),
+        (None, None) => dir.path(),
     };
-    let start = Instant::now();
-    generate(root, commits, files);
-    println!("generated in {:.1} s", start.elapsed().as_secs_f64());
+    if repo.is_none() {
+        let start = Instant::now();
+        generate(root, commits, files);
+        println!("generated in {:.1} s", start.elapsed().as_secs_f64());
+    }
     if keep.is_some() {
         return;
     }
@@ -264,8 +272,14 @@ fn main() {
             .push(f["span"]["start"]["line"].as_u64().unwrap());
     }
     println!(
-        "history: {commits} commits by {} authors, {files} files{}; {} findings in {} files; {runs} runs each",
-        AUTHORS.len(),
+        "history: {}{}; {} findings in {} files; {runs} runs each",
+        repo.as_ref().map_or_else(
+            || format!(
+                "{commits} commits by {} authors, {files} files",
+                AUTHORS.len()
+            ),
+            |r| r.display().to_string()
+        ),
         if commit_graph {
             ", commit-graph with changed paths"
         } else {

@@ -30,7 +30,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::rc::Rc;
 
 use gix::ObjectId;
-use gix::bstr::{BStr, BString};
+use gix::bstr::BString;
 use gix::diff::blob::{Algorithm, Diff, InternedInput, sources::byte_lines};
 
 /// Where a line of a blamed file comes from.
@@ -63,10 +63,13 @@ struct Suspect {
     file: usize,
     path: BString,
     blob: ObjectId,
-    data: Rc<[u8]>,
+    data: Rc<Vec<u8>>,
     /// Sorted by position in `data`.
     lines: Vec<Line>,
 }
+
+/// The suspects waiting at one commit, by path (two files may have come from one).
+type Group = HashMap<BString, Vec<Suspect>>;
 
 /// What a commit needs of itself for the walk.
 #[derive(Clone)]
@@ -148,8 +151,8 @@ pub(crate) fn blame(
         );
     }
     while let Some((_, _, id)) = walk.queue.pop() {
-        if let Some(suspects) = walk.pending.remove(&id) {
-            walk.process(id, suspects);
+        if let Some(group) = walk.pending.remove(&id) {
+            walk.process(id, group);
         }
     }
     walk.out
@@ -161,7 +164,7 @@ struct Walk<'r> {
     algorithm: Algorithm,
     commits: HashMap<ObjectId, Commit>,
     /// The suspects waiting at each commit in the queue.
-    pending: HashMap<ObjectId, Vec<Suspect>>,
+    pending: HashMap<ObjectId, Group>,
     /// Newest commit time first; then the commit reached first, as git's queue does.
     queue: BinaryHeap<(i64, Reverse<u64>, ObjectId)>,
     reached: u64,
@@ -188,9 +191,8 @@ impl Walk<'_> {
         Some(found)
     }
 
-    fn read(&self, blob: ObjectId) -> Option<Rc<[u8]>> {
-        let blob = self.repo.find_blob(blob).ok()?;
-        Some(Rc::from(blob.data.as_slice()))
+    fn read(&self, blob: ObjectId) -> Option<Rc<Vec<u8>>> {
+        Some(Rc::new(self.repo.find_blob(blob).ok()?.detach().data))
     }
 
     /// Give `suspect`'s lines to `commit`, to be blamed when the walk reaches it.
@@ -198,38 +200,65 @@ impl Walk<'_> {
         if suspect.lines.is_empty() {
             return;
         }
-        if let Some(waiting) = self.pending.get_mut(&commit) {
-            if let Some(same) = waiting
-                .iter_mut()
-                .find(|s| s.file == suspect.file && s.path == suspect.path)
-            {
-                same.lines.extend(suspect.lines);
-                same.lines.sort_unstable();
-                same.lines.dedup();
-            } else {
-                waiting.push(suspect);
-            }
-            return;
-        }
-        let Some(info) = self.commit(commit) else {
-            return;
-        };
-        self.reached += 1;
-        self.queue.push((info.time, Reverse(self.reached), commit));
-        self.pending.insert(commit, vec![suspect]);
+        let mut group = Group::new();
+        group.insert(suspect.path.clone(), vec![suspect]);
+        self.offer_group(commit, group);
     }
 
-    fn process(&mut self, id: ObjectId, suspects: Vec<Suspect>) {
+    /// Give every suspect of `group` to `commit`.
+    fn offer_group(&mut self, commit: ObjectId, mut group: Group) {
+        let Some(waiting) = self.pending.get_mut(&commit) else {
+            let Some(info) = self.commit(commit) else {
+                return;
+            };
+            self.reached += 1;
+            self.queue.push((info.time, Reverse(self.reached), commit));
+            self.pending.insert(commit, group);
+            return;
+        };
+        if waiting.len() < group.len() {
+            std::mem::swap(waiting, &mut group);
+        }
+        for (path, suspects) in group {
+            let at = waiting.entry(path).or_default();
+            for suspect in suspects {
+                match at.iter_mut().find(|s| s.file == suspect.file) {
+                    Some(same) => {
+                        same.lines.extend(suspect.lines);
+                        same.lines.sort_unstable();
+                        same.lines.dedup();
+                    }
+                    None => at.push(suspect),
+                }
+            }
+        }
+    }
+
+    fn process(&mut self, id: ObjectId, mut group: Group) {
         let Some(commit) = self.commit(id) else {
             return;
         };
-        let paths: HashSet<&BStr> = suspects.iter().map(|s| s.path.as_ref()).collect();
         let mut diffs: Vec<Option<ParentDiff>> = commit
             .parents
             .iter()
-            .map(|p| self.diff(*p, commit.tree, &paths))
+            .map(|p| self.diff(*p, commit.tree, &group))
             .collect();
-        for suspect in suspects {
+        // The common case, a commit with one parent: what it did not change passes to the
+        // parent as one group, without looking at each file.
+        if let ([parent], [Some(diff)]) = (commit.parents.as_slice(), diffs.as_slice()) {
+            let changed: Vec<Suspect> = diff
+                .changes
+                .keys()
+                .filter_map(|path| group.remove(path))
+                .flatten()
+                .collect();
+            self.offer_group(*parent, group);
+            for suspect in changed {
+                self.pass(id, &commit, &mut diffs, suspect);
+            }
+            return;
+        }
+        for suspect in group.into_values().flatten() {
             self.pass(id, &commit, &mut diffs, suspect);
         }
     }
@@ -293,12 +322,7 @@ impl Walk<'_> {
     }
 
     /// The changes from `parent` to `tree` at `paths`; `None` when an object is missing.
-    fn diff(
-        &mut self,
-        parent: ObjectId,
-        tree: ObjectId,
-        paths: &HashSet<&BStr>,
-    ) -> Option<ParentDiff> {
+    fn diff(&mut self, parent: ObjectId, tree: ObjectId, paths: &Group) -> Option<ParentDiff> {
         use gix::object::tree::diff::Change as C;
         let parent_tree = self.commit(parent)?.tree;
         let (old, new) = (
@@ -314,7 +338,7 @@ impl Walk<'_> {
             .for_each_to_obtain_tree(&new, |change| {
                 match change {
                     C::Deletion { entry_mode, .. } if entry_mode.is_blob() => out.deletes = true,
-                    C::Addition { location, .. } if paths.contains(location) => {
+                    C::Addition { location, .. } if paths.contains_key(location) => {
                         out.changes.insert(location.to_owned(), Change::Added);
                     }
                     C::Modification {
@@ -324,7 +348,7 @@ impl Walk<'_> {
                         ..
                     } => {
                         if previous_entry_mode.is_blob() {
-                            if paths.contains(location) {
+                            if paths.contains_key(location) {
                                 out.changes.insert(
                                     location.to_owned(),
                                     Change::Modified(previous_id.detach()),
@@ -333,7 +357,7 @@ impl Walk<'_> {
                         } else {
                             // A link or a folder became a file: nothing to follow at this path.
                             out.deletes |= previous_entry_mode.is_blob_or_symlink();
-                            if paths.contains(location) {
+                            if paths.contains_key(location) {
                                 out.changes.insert(location.to_owned(), Change::Added);
                             }
                         }
