@@ -215,6 +215,16 @@ fn git_blame(root: &Path, path: &str, lines: &[u64]) -> HashMap<u64, String> {
     map
 }
 
+fn write_commit_graph(root: &Path) {
+    let ok = Command::new("git")
+        .args(["commit-graph", "write", "--reachable", "--changed-paths"])
+        .current_dir(root)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut commits, mut files, mut runs) = (2500, 50, 5);
@@ -254,13 +264,7 @@ fn main() {
         return;
     }
     if commit_graph {
-        let ok = Command::new("git")
-            .args(["commit-graph", "write", "--reachable", "--changed-paths"])
-            .current_dir(root)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
+        write_commit_graph(root);
     }
     let report: serde_json::Value = serde_json::from_str(&aims(root, &[])).unwrap();
     let findings = report["findings"].as_array().unwrap();

@@ -24,6 +24,7 @@ pub mod kinds;
 pub mod license;
 pub mod parse;
 pub mod placeholder;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod run;

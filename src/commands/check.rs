@@ -13,6 +13,9 @@ use super::{emit, github_link_base, print_errors, use_color};
 
 /// `aims-lint check`.
 pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
+    if crate::progress::wanted(matches!(args.format, report::Format::Human)) {
+        crate::progress::enable();
+    }
     let mut project = Project::load(&args.paths, &args.common)?;
     project.apply_cli_selection(&args.select, &args.ignore)?;
     let outcome = run::check(
@@ -26,7 +29,9 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
             fail_on_regression: args.fail_on_regression,
             blame: !args.no_blame,
         },
-    )?;
+    );
+    crate::progress::finish();
+    let outcome = outcome?;
     let tty = io::stdout().is_terminal();
     let options = Options {
         concise_blame: args.concise_blame,

@@ -28,6 +28,10 @@ pub struct History<'a> {
     pub today: &'a str,
     /// The longest review interval the configuration allows, in months.
     pub max_interval: u32,
+    /// The documents whose findings are reported, when not all are (a run on some files, as
+    /// pre-commit makes it): only their history, and that of the systems their impact
+    /// assessments cover, is walked.
+    pub reported: Option<&'a HashSet<&'a str>>,
 }
 
 /// Keys that record an approval: an approval changes them, and changing them is not an edit.
@@ -232,19 +236,8 @@ fn applies(rule: &Rule, entry: &Entry) -> bool {
     rule.applies_to.contains(&entry.kind)
 }
 
-/// Run every history rule.
-#[must_use]
-pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
-    let rules: Vec<(usize, &Rule, Check)> = cx
-        .registry
-        .rules()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| Some((i, r, r.check.filter(|c| c.is_history())?)))
-        .collect();
-    if rules.is_empty() {
-        return (Vec::new(), false);
-    }
+/// The documents whose history is walked.
+fn wanted(cx: &Context<'_>, h: &History<'_>, rules: &[(usize, &Rule, Check)]) -> HashSet<String> {
     // Only the documents a history rule can judge: those that record an approval or a
     // review, impact assessments, and the systems and cards they cover. A repository of
     // dataset cards alone walks no history.
@@ -262,13 +255,44 @@ pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
                     .as_deref()
                     .is_some_and(|s| assessed.contains(&normalise(s))))
     };
-    let wanted: HashSet<String> = cx
+    // In a run on some files, the history of the others is needed only where it judges
+    // one of them: a system or card that an assessment of theirs covers.
+    let reported = |e: &Entry| h.reported.is_none_or(|r| r.contains(e.rel.as_str()));
+    let covered: HashSet<String> = cx
         .corpus
+        .of_kind("impact-assessment")
+        .filter(|(_, e)| reported(e))
+        .filter_map(|(_, e)| e.system.as_deref().map(normalise))
+        .collect();
+    let needed = |e: &Entry| {
+        reported(e)
+            || (matches!(e.kind.as_str(), "ai-system" | "model-card")
+                && e.system
+                    .as_deref()
+                    .is_some_and(|s| covered.contains(&normalise(s))))
+    };
+    cx.corpus
         .entries
         .iter()
-        .filter(|e| judged(e) && rules.iter().any(|(_, r, _)| applies(r, e)))
+        .filter(|e| judged(e) && needed(e) && rules.iter().any(|(_, r, _)| applies(r, e)))
         .map(|e| e.rel.clone())
+        .collect()
+}
+
+/// Run every history rule.
+#[must_use]
+pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
+    let rules: Vec<(usize, &Rule, Check)> = cx
+        .registry
+        .rules()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i, r, r.check.filter(|c| c.is_history())?)))
         .collect();
+    if rules.is_empty() {
+        return (Vec::new(), false);
+    }
+    let wanted = wanted(cx, h, &rules);
     let log = history::log(h.repo, h.tip, &wanted);
     let mut versions = Versions {
         repo: h.repo,

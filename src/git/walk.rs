@@ -120,6 +120,7 @@ pub(crate) fn blame(
     let Some(tree) = repo.find_commit(head).ok().and_then(|c| c.tree().ok()) else {
         return walk.out;
     };
+    crate::progress::stage("blaming lines", files.iter().map(|f| f.lines.len()).sum());
     for (index, file) in files.iter().enumerate() {
         let entry = std::str::from_utf8(&file.path)
             .ok()
@@ -127,7 +128,7 @@ pub(crate) fn blame(
             .filter(|e| e.mode().is_blob());
         let Some(blob) = entry.map(|e| e.object_id()) else {
             for &line in &file.lines {
-                walk.out[index].insert(line, Origin::Untracked);
+                walk.attribute(index, line, Origin::Untracked);
             }
             continue;
         };
@@ -137,7 +138,7 @@ pub(crate) fn blame(
         let lines: Vec<Line> = file.lines.iter().map(|&l| (l - 1, l)).collect();
         let (carried, kept) = carry(walk.algorithm, &data, &file.contents, lines);
         for (_, line) in kept {
-            walk.out[index].insert(line, Origin::Uncommitted);
+            walk.attribute(index, line, Origin::Uncommitted);
         }
         walk.offer(
             head,
@@ -172,6 +173,11 @@ struct Walk<'r> {
 }
 
 impl Walk<'_> {
+    fn attribute(&mut self, file: usize, line: u32, origin: Origin) {
+        self.out[file].insert(line, origin);
+        crate::progress::advance(1);
+    }
+
     fn commit(&mut self, id: ObjectId) -> Option<Commit> {
         if let Some(c) = self.commits.get(&id) {
             return Some(c.clone());
@@ -317,7 +323,7 @@ impl Walk<'_> {
             }
         }
         for (_, line) in left {
-            self.out[suspect.file].insert(line, Origin::Commit(id));
+            self.attribute(suspect.file, line, Origin::Commit(id));
         }
     }
 

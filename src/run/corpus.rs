@@ -2,6 +2,7 @@
 //! index the per-file stage left, and the findings they make put back on the files they are
 //! about.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -51,11 +52,19 @@ pub(super) fn corpus_stage(
             .get("max-review-interval-months")
             .and_then(|n| u32::try_from(*n).ok())
             .unwrap_or(12);
+        let reported: Option<HashSet<&str>> = files.iter().any(|f| !f.report).then(|| {
+            files
+                .iter()
+                .filter(|f| f.report)
+                .map(|f| f.checked.rel.as_str())
+                .collect()
+        });
         let history = corpus::history::History {
             repo: &repo,
             tip,
             today: &settings.today,
             max_interval,
+            reported: reported.as_ref(),
         };
         let (pending, _) = corpus::history::run(&cx, &history);
         attach(files, &cx, pending, errors);

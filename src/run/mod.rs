@@ -122,9 +122,14 @@ pub fn lint_at(
         .map(|c| (c, true))
         .chain(context.iter().map(|c| (c, false)))
         .collect();
+    crate::progress::stage("checking documents", all.len());
     let results: Vec<FileResult> = all
         .par_iter()
-        .map(|(c, report)| process(c, *report, settings, registry, &base, &cx))
+        .map(|(c, report)| {
+            let result = process(c, *report, settings, registry, &base, &cx);
+            crate::progress::advance(1);
+            result
+        })
         .collect();
     let mut out = Outcome::default();
     let mut files: Vec<FileOutput> = Vec::with_capacity(results.len());
