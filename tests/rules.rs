@@ -321,21 +321,24 @@ fn history_fixtures(
     fail: &[PathBuf],
     registry: &Registry,
 ) {
-    let run = |fixture: &Path| {
-        let (repo, now, _) = build_history(fixture);
+    let lint = |repo: &Repo, now: String| {
         let mut settings = Settings::defaults(repo.path().to_path_buf());
         settings.today = now;
         let (candidates, _, errors) = discover::discover(&[repo.path().to_path_buf()], repo.path());
         assert!(errors.is_empty(), "{errors:?}");
         let git = aims_lint::git::open(repo.path()).unwrap();
-        let outcome = aims_lint::run::lint(
+        aims_lint::run::lint(
             &candidates,
             &[],
             &settings,
             registry,
             repo.path(),
             Some(&git),
-        );
+        )
+    };
+    let run = |fixture: &Path| {
+        let (repo, now, _) = build_history(fixture);
+        let outcome = lint(&repo, now);
         (repo, outcome)
     };
     for fixture in pass {
@@ -348,7 +351,13 @@ fn history_fixtures(
         assert!(own.is_empty(), "{}: {own:#?}", fixture.display());
     }
     for fixture in fail {
-        let (_repo, mut outcome) = run(fixture);
+        let (repo, now, args) = build_history(fixture);
+        if !args.is_empty() {
+            // A run on the files named, as pre-commit makes it: through the command line.
+            named_files_fixture(rule, dir, fixture, &repo, &now, &args);
+            continue;
+        }
+        let mut outcome = lint(&repo, now);
         outcome.findings.retain(|f| f.rule.id == rule.info.id);
         assert!(
             !outcome.findings.is_empty(),
@@ -363,4 +372,45 @@ fn history_fixtures(
         // Commit ids depend on nothing but the fixture: authors, dates and contents are fixed.
         s.bind(|| insta::assert_snapshot!(name, render(&outcome, registry)));
     }
+}
+
+/// A history fixture with `args` (the files a run names): checked through the command line,
+/// and its findings, which must include the rule's, snapshotted as the command prints them.
+fn named_files_fixture(
+    rule: &Rule,
+    dir: &Path,
+    fixture: &Path,
+    repo: &Repo,
+    now: &str,
+    args: &[String],
+) {
+    let id = rule.info.id.as_str();
+    let run = |format: &str| {
+        let mut all = vec![
+            "check",
+            "--no-blame",
+            "--color",
+            "never",
+            "--select",
+            id,
+            "--now",
+            now,
+        ];
+        all.extend(args.iter().map(String::as_str));
+        all.extend(["--format", format]);
+        common::stdout(&repo.run(&all))
+    };
+    let report: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let fired = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == id);
+    assert!(fired, "{}: the rule did not fire", fixture.display());
+    let name = fixture.file_name().unwrap().to_string_lossy().to_string();
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(dir.join("snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s.bind(|| insta::assert_snapshot!(name, run("human")));
 }
