@@ -20,6 +20,12 @@ use std::path::Path;
 /// 119 MB there.
 const OBJECT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
+/// Upper bound on the cache of delta bases, git's default `core.deltaBaseCacheLimit`. gix's
+/// default keeps 64 entries: a walk of 2,500 commits of a `git fast-import` history (trees and
+/// blobs stored as deltas of their previous versions) then spent half its time inflating the
+/// same bases again.
+const PACK_CACHE_BYTES: usize = 96 * 1024 * 1024;
+
 /// The repository whose work tree is `root`; `None` outside a git repository (or in a bare
 /// one).
 #[must_use]
@@ -34,5 +40,10 @@ pub fn open(root: &Path) -> Option<gix::ThreadSafeRepository> {
 pub fn handle(repo: &gix::ThreadSafeRepository) -> gix::Repository {
     let mut handle = repo.to_thread_local();
     handle.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
+    handle.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            PACK_CACHE_BYTES,
+        ))
+    });
     handle
 }

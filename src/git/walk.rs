@@ -107,8 +107,12 @@ pub(crate) fn blame(
     boundary: &HashSet<ObjectId>,
     files: &[File],
 ) -> Vec<HashMap<u32, Origin>> {
+    let Ok(cache) = repo.diff_resource_cache_for_tree_diff() else {
+        return vec![HashMap::new(); files.len()];
+    };
     let mut walk = Walk {
         repo,
+        cache,
         boundary,
         algorithm: repo.diff_algorithm().unwrap_or_default(),
         commits: HashMap::new(),
@@ -161,6 +165,8 @@ pub(crate) fn blame(
 
 struct Walk<'r> {
     repo: &'r gix::Repository,
+    /// Made once: making one reads the attributes and configuration again.
+    cache: gix::diff::blob::Platform,
     boundary: &'r HashSet<ObjectId>,
     algorithm: Algorithm,
     commits: HashMap<ObjectId, Commit>,
@@ -341,7 +347,7 @@ impl Walk<'_> {
             o.track_path().track_rewrites(None);
         });
         changes
-            .for_each_to_obtain_tree(&new, |change| {
+            .for_each_to_obtain_tree_with_cache(&new, &mut self.cache, |change| {
                 match change {
                     C::Deletion { entry_mode, .. } if entry_mode.is_blob() => out.deletes = true,
                     C::Addition { location, .. } if paths.contains_key(location) => {
@@ -378,7 +384,7 @@ impl Walk<'_> {
 
     /// Where `path`, added between `parent` and `tree`, was renamed from.
     fn renamed_from(
-        &self,
+        &mut self,
         parent: ObjectId,
         tree: ObjectId,
         diff: &mut ParentDiff,
@@ -395,7 +401,7 @@ impl Walk<'_> {
 
     /// Every rename from `parent`'s tree to `tree`: destination → (source, source blob).
     fn renames(
-        &self,
+        &mut self,
         parent: ObjectId,
         tree: ObjectId,
     ) -> Option<HashMap<BString, (BString, ObjectId)>> {
@@ -405,7 +411,6 @@ impl Walk<'_> {
             self.repo.find_tree(parent_tree).ok()?,
             self.repo.find_tree(tree).ok()?,
         );
-        let mut cache = self.repo.diff_resource_cache_for_tree_diff().ok()?;
         let mut out = HashMap::new();
         let mut changes = old.changes().ok()?;
         changes.options(|o| {
@@ -413,7 +418,7 @@ impl Walk<'_> {
                 .track_rewrites(Some(gix::diff::Rewrites::default()));
         });
         changes
-            .for_each_to_obtain_tree_with_cache(&new, &mut cache, |change| {
+            .for_each_to_obtain_tree_with_cache(&new, &mut self.cache, |change| {
                 if let C::Rewrite {
                     source_location,
                     source_id,
@@ -430,6 +435,7 @@ impl Walk<'_> {
                 Ok(std::ops::ControlFlow::Continue(()))
             })
             .ok()?;
+        self.cache.clear_resource_cache();
         Some(out)
     }
 }
