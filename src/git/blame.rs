@@ -124,15 +124,24 @@ impl Blamer {
 
     /// Set the blame of every finding in `findings` whose file is in the work tree.
     pub fn annotate(&self, root: &Path, findings: &mut [Finding]) {
-        let mut by_path: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        // By path: the lines, and the size the run read (the file is read again, no larger,
+        // and never through a link: the text the run checked has its byte-order mark removed,
+        // which git's blob still has).
+        let mut by_path: BTreeMap<&str, (Vec<u32>, u64)> = BTreeMap::new();
         for f in findings.iter() {
             if !f.path().starts_with('/') {
-                by_path.entry(f.path()).or_default().push(f.span.start.line);
+                let size = f.source.text().len() as u64 + 3;
+                by_path
+                    .entry(f.path())
+                    .or_insert((Vec::new(), size))
+                    .0
+                    .push(f.span.start.line);
             }
         }
         let mut files = Vec::new();
-        for (path, lines) in by_path {
-            let Ok(contents) = std::fs::read(root.join(path)) else {
+        let mut counts = Vec::new();
+        for (path, (lines, size)) in by_path {
+            let Ok(contents) = crate::source::read_regular_bytes(&root.join(path), size) else {
                 continue;
             };
             // gix counts a last line without a line break; a finding just past the end is
@@ -141,6 +150,7 @@ impl Blamer {
             let mut lines: Vec<u32> = lines.iter().map(|l| (*l).clamp(1, count)).collect();
             lines.sort_unstable();
             lines.dedup();
+            counts.push(count);
             files.push(walk::File {
                 path: path.into(),
                 contents,
@@ -162,8 +172,7 @@ impl Blamer {
         let mailmap = Mailmap::new(&self.repo.open_mailmap());
         let mut commits: HashMap<walk::Origin, Arc<Blame>> = HashMap::new();
         let mut results: HashMap<&[u8], (u32, &HashMap<u32, walk::Origin>)> = HashMap::new();
-        for (file, origins) in files.iter().zip(&origins) {
-            let count = file.contents.lines_with_terminator().count().max(1) as u32;
+        for ((file, origins), count) in files.iter().zip(&origins).zip(counts) {
             results.insert(file.path.as_slice(), (count, origins));
         }
         for f in findings.iter_mut() {

@@ -337,10 +337,7 @@ impl Walk<'_> {
     fn diff(&mut self, parent: ObjectId, tree: ObjectId, paths: &Group) -> Option<ParentDiff> {
         use gix::object::tree::diff::Change as C;
         let parent_tree = self.commit(parent)?.tree;
-        let (old, new) = (
-            self.repo.find_tree(parent_tree).ok()?,
-            self.repo.find_tree(tree).ok()?,
-        );
+        let (old, new) = trees(self.repo, parent_tree, tree)?;
         let mut out = ParentDiff::default();
         let mut changes = old.changes().ok()?;
         changes.options(|o| {
@@ -407,10 +404,7 @@ impl Walk<'_> {
     ) -> Option<HashMap<BString, (BString, ObjectId)>> {
         use gix::object::tree::diff::Change as C;
         let parent_tree = self.commits.get(&parent)?.tree;
-        let (old, new) = (
-            self.repo.find_tree(parent_tree).ok()?,
-            self.repo.find_tree(tree).ok()?,
-        );
+        let (old, new) = trees(self.repo, parent_tree, tree)?;
         let mut out = HashMap::new();
         let mut changes = old.changes().ok()?;
         changes.options(|o| {
@@ -438,6 +432,15 @@ impl Walk<'_> {
         self.cache.clear_resource_cache();
         Some(out)
     }
+}
+
+/// The trees `old` and `new` of `repo`.
+fn trees(
+    repo: &gix::Repository,
+    old: ObjectId,
+    new: ObjectId,
+) -> Option<(gix::Tree<'_>, gix::Tree<'_>)> {
+    Some((repo.find_tree(old).ok()?, repo.find_tree(new).ok()?))
 }
 
 /// Split `lines` of `after` into those a line diff shows unchanged from `before` (with their
