@@ -12,13 +12,15 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// How long a run goes before it shows its progress.
+/// How long a run goes before it shows its progress, unless `AIMS_LINT_PROGRESS_DELAY_MS` says
+/// otherwise (the tests show it at once, on a pseudo-terminal).
 const DELAY: Duration = Duration::from_millis(500);
 
 static PROGRESS: OnceLock<Progress> = OnceLock::new();
 
 struct Progress {
     started: Instant,
+    delay: Duration,
     bar: ProgressBar,
     shown: AtomicBool,
 }
@@ -35,6 +37,10 @@ pub fn wanted(for_people: bool) -> bool {
 pub fn enable() {
     let _ = PROGRESS.set(Progress {
         started: Instant::now(),
+        delay: std::env::var("AIMS_LINT_PROGRESS_DELAY_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(DELAY, Duration::from_millis),
         bar: ProgressBar::hidden(),
         shown: AtomicBool::new(false),
     });
@@ -58,7 +64,7 @@ pub fn advance(n: usize) {
     };
     p.bar.inc(n as u64);
     if !p.shown.load(Ordering::Relaxed)
-        && p.started.elapsed() >= DELAY
+        && p.started.elapsed() >= p.delay
         && !p.shown.swap(true, Ordering::Relaxed)
     {
         let style = ProgressStyle::with_template(
