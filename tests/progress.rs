@@ -25,7 +25,7 @@ fn repo() -> Repo {
 /// `script` is part of util-linux, on every Debian: a machine without it fails the test.
 fn on_a_terminal(repo: &Repo, args: &str, env: &[(&str, &str)]) -> String {
     let mut cmd = Command::new("script");
-    cmd.args(["-q", "-e", "-c", &format!("{BIN} {args}"), "/dev/null"])
+    cmd.args(["-q", "-e", "-c", &format!("'{BIN}' {args}"), "/dev/null"])
         .current_dir(repo.path())
         .env_remove("CI")
         .env("AIMS_LINT_PROGRESS_DELAY_MS", "0")
@@ -47,7 +47,7 @@ fn a_terminal_shows_documents_checked_and_clears_the_bar_before_the_report() {
         .find("checking documents")
         .unwrap_or_else(|| panic!("{text}"));
     assert!(text.contains("/40"), "{text}");
-    // The report follows the bar, which was cleared: the last line is not the bar's.
+    // The report comes after the bar.
     let report = text
         .rfind("40 documents")
         .unwrap_or_else(|| panic!("{text}"));
