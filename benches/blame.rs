@@ -22,6 +22,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::Lcg;
+
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_aims-lint");
 
 const RULE: &str = "id: x-number\ncontrol: A.2.2\ntitle: t\nseverity: error\napplies-to: [note]\nmessage: value is a number\nhelp: h\ndocs: d\nschema:\n  additionalProperties: {type: string}\n";
@@ -34,18 +38,6 @@ const AUTHORS: [(&str, &str); 6] = [
     ("Eve Hopper", "eve@example.org"),
     ("Frank Allen", "frank@example.org"),
 ];
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
-}
 
 /// One file: value lines `k<id>: <value>` and comment lines.
 struct File {

@@ -18,6 +18,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::Lcg;
+
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_aims-lint");
 
 /// The provenance rule's schema, as check-jsonschema gets it.
@@ -30,19 +34,6 @@ const PROVENANCE_SCHEMA: &str = r#"{
                    "collection_method": {"type": "string", "minLength": 1},
                    "collection_date": {"type": "string", "format": "date"}}}}
 }"#;
-
-/// A deterministic pseudo-random sequence (no dependency, same repository every run).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-}
 
 fn model_card(i: usize, rng: &mut Lcg) -> String {
     let license = if rng.next(10) == 0 {

@@ -48,6 +48,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use aims_lint::parse::Format;
+use common::Lcg;
+
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_aims-lint");
 
 /// The starter's three records that each copy writes as JSON.
@@ -73,34 +78,21 @@ const SENTENCES: [&str; 12] = [
     "The assessment is repeated when the purpose, the users or the data of the system change.",
 ];
 
-/// A deterministic pseudo-random sequence (no dependency, the same repository every run).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-
-    /// A size between 500 and 20,000 bytes, log-uniform.
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "between 500 and 20,000"
-    )]
-    fn size(&mut self) -> usize {
-        let r = self.next(1_000_000) as f64 / 1_000_000.0;
-        (500.0 * 40f64.powf(r)) as usize
-    }
+/// A size between 500 and 20,000 bytes, log-uniform.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "between 500 and 20,000"
+)]
+fn doc_size(rng: &mut Lcg) -> usize {
+    let r = rng.next(1_000_000) as f64 / 1_000_000.0;
+    (500.0 * 40f64.powf(r)) as usize
 }
 
 /// Prose lines until `text` would reach `target` bytes, each made by `line`.
 fn pad(text: &mut String, target: usize, rng: &mut Lcg, line: impl Fn(&str) -> String) {
     while text.len() < target {
-        let s = SENTENCES[rng.next(SENTENCES.len() as u64) as usize];
+        let s = SENTENCES[rng.next(SENTENCES.len())];
         text.push_str(&line(s));
     }
 }
@@ -160,11 +152,11 @@ fn unit(u: usize, rng: &mut Lcg, out: &mut Vec<Doc>) {
             };
             text = remove_line(&text, field);
         }
-        let target = rng.size();
+        let target = doc_size(rng);
         let rel = format!("unit-{u}/{}", to_json(&rename(p)));
         if AS_JSON.contains(&p.as_str()) {
             text = json_record(&text, target, rng);
-        } else if has_ext(p, "md") {
+        } else if is(p, Format::Markdown) {
             if !text.ends_with('\n') {
                 text.push('\n');
             }
@@ -201,7 +193,7 @@ fn json_record(yaml: &str, target: usize, rng: &mut Lcg) -> String {
     let source = aims_lint::source::SourceFile::new("record.yaml", yaml.to_string());
     let (doc, findings) = aims_lint::parse::parse(
         &source,
-        aims_lint::parse::Format::Yaml,
+        Format::Yaml,
         aims_lint::parse::yaml::Limits::default(),
     );
     assert!(findings.is_empty(), "a starter record does not parse");
@@ -210,7 +202,7 @@ fn json_record(yaml: &str, target: usize, rng: &mut Lcg) -> String {
     let mut notes = Vec::new();
     let mut len = base;
     while len < target {
-        let s = SENTENCES[rng.next(SENTENCES.len() as u64) as usize];
+        let s = SENTENCES[rng.next(SENTENCES.len())];
         len += s.len() + 8;
         notes.push(Value::String(s.to_string()));
     }
@@ -415,7 +407,7 @@ fn floor(mode: &str, root: &Path) {
     let limits = aims_lint::parse::yaml::Limits::default();
     let work = |c: &aims_lint::discover::Candidate| -> usize {
         let text = String::from_utf8(std::fs::read(&c.path).unwrap()).unwrap();
-        let Some(format) = aims_lint::parse::Format::from_path(&c.rel) else {
+        let Some(format) = Format::from_path(&c.rel) else {
             return 0;
         };
         match mode {
@@ -435,8 +427,7 @@ fn floor(mode: &str, root: &Path) {
 
 /// The libraries alone: every event of saphyr-parser (YAML, front matter), pulldown-cmark
 /// (Markdown body) and `serde_json` (JSON), building no tree of our own.
-fn parsers_alone(text: &str, format: aims_lint::parse::Format) -> usize {
-    use aims_lint::parse::Format;
+fn parsers_alone(text: &str, format: Format) -> usize {
     let yaml = |s: &str| {
         let mut n = 0;
         let mut parser = saphyr_parser::Parser::new_from_str(s);
@@ -531,7 +522,7 @@ fn peer_jobs(root: &Path, dir: &Path) -> (Vec<PeerJob>, PathBuf) {
         let (mut files, mut markdown) = (Vec::new(), Vec::new());
         for (rel, kind) in &kinds {
             if applies.contains(kind) {
-                if has_ext(rel, "md") {
+                if is(rel, Format::Markdown) {
                     markdown.push(rel.clone());
                 } else {
                     files.push(rel.clone());
@@ -561,8 +552,16 @@ fn size(docs: usize, runs: usize, peer_cli_max: usize, keep: Option<&Path>) -> V
     let repo = generate(docs, keep);
     let root = repo.root.clone();
     let broken = repo.docs.iter().filter(|d| d.broken).count();
-    let md = repo.docs.iter().filter(|d| has_ext(&d.rel, "md")).count();
-    let json = repo.docs.iter().filter(|d| has_ext(&d.rel, "json")).count();
+    let md = repo
+        .docs
+        .iter()
+        .filter(|d| is(&d.rel, Format::Markdown))
+        .count();
+    let json = repo
+        .docs
+        .iter()
+        .filter(|d| is(&d.rel, Format::Json))
+        .count();
     let docs = repo.docs.len();
     println!(
         "\n{docs} documents ({md} Markdown, {} YAML, {json} JSON; {broken} with a required field removed), {:.1} MB, generated and committed in {:.1} s",
@@ -675,75 +674,73 @@ fn size(docs: usize, runs: usize, peer_cli_max: usize, keep: Option<&Path>) -> V
         let yaml_bytes: u64 = repo
             .docs
             .iter()
-            .filter(|d| !has_ext(&d.rel, "md"))
+            .filter(|d| !is(&d.rel, Format::Markdown))
             .map(|d| d.text.len() as u64)
             .sum();
-        if on_path("check-jsonschema", "--version") {
-            let jobs: Arc<Vec<(PathBuf, Vec<String>)>> = Arc::new(
-                jobs.iter()
-                    .filter(|j| !j.files.is_empty())
-                    .map(|j| (j.schema.clone(), j.files.clone()))
-                    .collect(),
-            );
-            let root = root.clone();
-            let n = jobs.len();
+        let jobs: Arc<Vec<(PathBuf, Vec<String>)>> = Arc::new(
+            jobs.iter()
+                .filter(|j| !j.files.is_empty())
+                .map(|j| (j.schema.clone(), j.files.clone()))
+                .collect(),
+        );
+        let peers: [(&str, &str, &str, PeerCommand); 2] = [
+            (
+                "check-jsonschema",
+                "check-jsonschema",
+                "--version",
+                check_jsonschema,
+            ),
+            ("ajv-cli", "ajv", "help", ajv_cli),
+        ];
+        for (name, program, probe, one) in peers {
+            if !on_path(program, probe) {
+                println!("  {name} not measured: not on PATH");
+                continue;
+            }
+            let (root, jobs) = (root.clone(), Arc::clone(&jobs));
             measure(
                 &mut rows,
-                format!("peer: check-jsonschema, {n} processes (one per schema), YAML/JSON"),
+                format!(
+                    "peer: {name}, {} processes (one per schema), YAML/JSON",
+                    jobs.len()
+                ),
                 runs,
                 yaml_bytes,
                 &[0, 1],
-                move || {
-                    per_schema(&root, &jobs, |schema, files| {
-                        let mut c = Command::new("check-jsonschema");
-                        c.arg("--schemafile").arg(schema).args(files);
-                        c
-                    })
-                },
+                move || per_schema(&root, &jobs, one),
             );
-        } else {
-            println!("  check-jsonschema not measured: not on PATH");
-        }
-        if on_path("ajv", "help") {
-            let jobs: Arc<Vec<(PathBuf, Vec<String>)>> = Arc::new(
-                jobs.iter()
-                    .filter(|j| !j.files.is_empty())
-                    .map(|j| (j.schema.clone(), j.files.clone()))
-                    .collect(),
-            );
-            let root = root.clone();
-            let n = jobs.len();
-            measure(
-                &mut rows,
-                format!("peer: ajv-cli, {n} processes (one per schema), YAML/JSON"),
-                runs,
-                yaml_bytes,
-                &[0, 1],
-                move || {
-                    per_schema(&root, &jobs, |schema, files| {
-                        let mut c = Command::new("ajv");
-                        c.args([
-                            "validate",
-                            "--spec=draft2020",
-                            "--strict=false",
-                            "-c",
-                            "ajv-formats",
-                            "--errors=no",
-                        ])
-                        .arg("-s")
-                        .arg(schema);
-                        for f in files {
-                            c.arg("-d").arg(f);
-                        }
-                        c
-                    })
-                },
-            );
-        } else {
-            println!("  ajv-cli not measured: not on PATH");
         }
     }
     rows
+}
+
+/// How a CLI peer is run on some files against one schema.
+type PeerCommand = fn(&Path, &[String]) -> Command;
+
+/// check-jsonschema on `files` against `schema`.
+fn check_jsonschema(schema: &Path, files: &[String]) -> Command {
+    let mut c = Command::new("check-jsonschema");
+    c.arg("--schemafile").arg(schema).args(files);
+    c
+}
+
+/// ajv-cli on `files` against `schema`: draft 2020-12, formats, no error listing.
+fn ajv_cli(schema: &Path, files: &[String]) -> Command {
+    let mut c = Command::new("ajv");
+    c.args([
+        "validate",
+        "--spec=draft2020",
+        "--strict=false",
+        "-c",
+        "ajv-formats",
+        "--errors=no",
+    ])
+    .arg("-s")
+    .arg(schema);
+    for f in files {
+        c.arg("-d").arg(f);
+    }
+    c
 }
 
 /// A shell line that runs one peer process per schema, one after another, as a CI step does;
@@ -900,9 +897,7 @@ fn summary(docs: usize, rows: &[Row], table: &mut String) {
     let _ = writeln!(table, "| {docs} | ratios: {} | | | |", ratios.join("; "));
 }
 
-/// Whether the file name `p` ends in `.ext`, in any case.
-fn has_ext(p: &str, ext: &str) -> bool {
-    Path::new(p)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+/// Whether aims-lint reads the file at `p` as `format`.
+fn is(p: &str, format: Format) -> bool {
+    Format::from_path(p) == Some(format)
 }
