@@ -721,6 +721,42 @@ impl Corpus {
             .map(|&i| (i, &self.entries[i]))
     }
 
+    /// The document of `kind` nearest to `path`: the one with the most leading folders in
+    /// common with it, the first by path of those. The documents of a kind are in path order,
+    /// so those under each folder of `path` are one range, found by bisection from the deepest
+    /// folder up (a repository of many units, each with its own statement, would otherwise
+    /// compare every document's path with every unit's statement).
+    #[must_use]
+    pub fn nearest_of_kind(&self, kind: &str, path: &str) -> Option<usize> {
+        let of_kind = self.by_kind.get(kind)?;
+        let rel = |i: &usize| self.entries[*i].rel.as_str();
+        let folders = path.rsplit_once('/').map_or("", |(d, _)| d);
+        // Each folder of `path` with its slash, deepest first, as far as `shared_folders`
+        // counts (it stops at an empty name).
+        let mut ends: Vec<usize> = Vec::new();
+        for (at, name) in folders.split('/').scan(0, |at, name| {
+            let start = *at;
+            *at += name.len() + 1;
+            Some((start + name.len(), name))
+        }) {
+            if name.is_empty() {
+                break;
+            }
+            ends.push(at);
+        }
+        for end in ends.into_iter().rev() {
+            let prefix = &path[..=end];
+            let start = of_kind.partition_point(|i| rel(i) < prefix);
+            if of_kind
+                .get(start)
+                .is_some_and(|i| rel(i).starts_with(prefix))
+            {
+                return Some(of_kind[start]);
+            }
+        }
+        of_kind.first().copied()
+    }
+
     /// The document at `rel` (relative to the repository root).
     #[must_use]
     pub fn at(&self, rel: &str) -> Option<usize> {
@@ -794,6 +830,76 @@ mod tests {
             .into_iter()
             .map(|(p, n)| (p, scalar(n).unwrap_or_default()))
             .collect()
+    }
+
+    fn entry(rel: &str, kind: &str) -> Entry {
+        Entry {
+            rel: rel.to_string(),
+            base: None,
+            digest: (0, 0),
+            kind: kind.to_string(),
+            id: None,
+            anchor: (0, 0),
+            names: Vec::new(),
+            system: None,
+            stage: None,
+            cited: Vec::new(),
+            people: Vec::new(),
+            controls: None,
+            persons: Vec::new(),
+            approved_by: None,
+            reviewed: None,
+            interval: None,
+        }
+    }
+
+    #[test]
+    fn the_nearest_document_of_a_kind_is_the_one_with_most_folders_in_common_then_first_by_path() {
+        let kinds = [
+            "soa.yaml",
+            "a/soa.yaml",
+            "a/b/soa.yaml",
+            "a/b/c/d/soa.yaml",
+            "a/bb/soa.yaml",
+            "a-b/soa.yaml",
+            "b/x/soa.yaml",
+            "b/y/soa.yaml",
+            "c/z/soa.yaml",
+        ];
+        let mut entries: Vec<Entry> = kinds.iter().map(|r| entry(r, "soa")).collect();
+        entries.push(entry("a/b/card.md", "card"));
+        let corpus = Corpus::new(entries);
+        // What it replaced: every document of the kind compared with the path.
+        let brute = |path: &str| -> Option<&str> {
+            let of: Vec<&Entry> = corpus.of_kind("soa").map(|(_, e)| e).collect();
+            let best = of.iter().map(|e| shared_folders(path, &e.rel)).max()?;
+            of.iter()
+                .find(|e| shared_folders(path, &e.rel) == best)
+                .map(|e| e.rel.as_str())
+        };
+        let nearest = |path: &str| {
+            corpus
+                .nearest_of_kind("soa", path)
+                .map(|i| corpus.entries[i].rel.as_str())
+        };
+        for (path, expected) in [
+            ("top.md", "a-b/soa.yaml"),
+            ("a/card.md", "a/b/c/d/soa.yaml"),
+            ("a/b/card.md", "a/b/c/d/soa.yaml"),
+            ("a/b/c/card.md", "a/b/c/d/soa.yaml"),
+            ("a/bb/card.md", "a/bb/soa.yaml"),
+            ("a/bc/card.md", "a/b/c/d/soa.yaml"),
+            ("a-b/c/card.md", "a-b/soa.yaml"),
+            ("b/card.md", "b/x/soa.yaml"),
+            ("b/y/deep/card.md", "b/y/soa.yaml"),
+            ("c/card.md", "c/z/soa.yaml"),
+            ("d/e/card.md", "a-b/soa.yaml"),
+            ("a//b/card.md", "a/b/c/d/soa.yaml"),
+        ] {
+            assert_eq!(nearest(path), Some(expected), "{path}");
+            assert_eq!(nearest(path), brute(path), "{path}");
+        }
+        assert_eq!(corpus.nearest_of_kind("none", "a/card.md"), None);
     }
 
     #[test]

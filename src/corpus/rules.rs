@@ -6,6 +6,8 @@
 //! with the document's text, which the corpus does not keep.
 
 use std::collections::{BTreeMap, HashSet};
+
+use rayon::prelude::*;
 use std::path::Path;
 
 use super::{Corpus, Entry, normalise};
@@ -46,7 +48,7 @@ pub struct Context<'a> {
     /// What each path (relative to the root) is, once looked up: a file of the repository
     /// (`Some(true)`), a link out of it (`Some(false)`), or nothing (`None`). Many documents
     /// cite the same files.
-    pub files: std::cell::RefCell<std::collections::HashMap<String, Option<bool>>>,
+    pub files: std::sync::Mutex<std::collections::HashMap<String, Option<bool>>>,
     /// The repository root with its links resolved.
     pub real_root: std::path::PathBuf,
 }
@@ -67,22 +69,29 @@ impl<'a> Context<'a> {
             root,
             max_file_size,
             limits,
-            files: std::cell::RefCell::default(),
+            files: std::sync::Mutex::default(),
             real_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
         }
     }
 
     /// What `rel` is; see [`Context::files`].
     fn file(&self, rel: &str) -> Option<bool> {
-        if let Some(known) = self.files.borrow().get(rel) {
-            return *known;
+        let known = |files: &std::sync::Mutex<_>| {
+            // A poisoned cache is only a cache: look again.
+            let files: &std::sync::Mutex<std::collections::HashMap<String, Option<bool>>> = files;
+            files.lock().ok().and_then(|f| f.get(rel).copied())
+        };
+        if let Some(known) = known(&self.files) {
+            return known;
         }
         // A document of the corpus is a file of the repository: discovery vetted it.
         if self.corpus.at(rel).is_some() {
             return Some(true);
         }
         let found = repository_path(self.root, &self.real_root, rel);
-        self.files.borrow_mut().insert(rel.to_string(), found);
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(rel.to_string(), found);
+        }
         found
     }
 }
@@ -103,44 +112,24 @@ pub fn repository_path(root: &Path, real_root: &Path, rel: &str) -> Option<bool>
 /// Run every corpus rule but [`implemented_controls`], which needs the other findings.
 #[must_use]
 pub fn run(cx: &Context<'_>) -> Vec<Pending> {
+    let rules = cx.registry.rules();
+    // Every document's references, in parallel: what each resolved to, and the findings in
+    // the order of the documents (the run sorts findings, but attaches them in this order).
+    let resolved: Vec<(Vec<Pending>, Vec<usize>, bool)> = cx
+        .corpus
+        .entries
+        .par_iter()
+        .enumerate()
+        .map(|(e, entry)| references(cx, e, entry))
+        .collect();
     let mut out = Vec::new();
-    // Documents that a reference resolved to, by the rule's target kind.
+    // Documents that a reference resolved to.
     let mut cited_targets: HashSet<usize> = HashSet::new();
     let mut cites_sheets = false;
-    let rules = cx.registry.rules();
-    for (e, entry) in cx.corpus.entries.iter().enumerate() {
-        for c in &entry.cited {
-            let rule = &rules[c.rule];
-            let Some(reference) = &rule.reference else {
-                continue;
-            };
-            let detail = match reference.to.as_str() {
-                "people" => resolve_person(cx.corpus, entry, &c.value),
-                "file" => resolve_file(cx, entry, &c.value),
-                kind => {
-                    if kind == "dataset-sheet" {
-                        cites_sheets = true;
-                    }
-                    match resolve_document(cx.corpus, entry, &c.value, kind) {
-                        Ok(target) => {
-                            cited_targets.insert(target);
-                            covers(reference.covers, cx.corpus, entry, target, &c.value)
-                        }
-                        Err(why) => Some(why),
-                    }
-                }
-            };
-            if let Some(detail) = detail {
-                out.push(Pending {
-                    entry: e,
-                    rule: c.rule,
-                    span: c.span,
-                    detail,
-                    pointer: None,
-                    value_at_span: true,
-                });
-            }
-        }
+    for (pending, targets, sheets) in resolved {
+        out.extend(pending);
+        cited_targets.extend(targets);
+        cites_sheets |= sheets;
     }
     let citing = cx
         .corpus
@@ -367,12 +356,7 @@ fn resolve_person(corpus: &Corpus, from: &Entry, value: &str) -> Option<String> 
         return None;
     }
     // The roles file nearest to the document, for the message and the suggestion.
-    let nearest = corpus.of_kind("roles").map(|(_, r)| r).max_by_key(|r| {
-        (
-            super::shared_folders(&from.rel, &r.rel),
-            std::cmp::Reverse(&r.rel),
-        )
-    })?;
+    let nearest = &corpus.entries[corpus.nearest_of_kind("roles", &from.rel)?];
     let known: Vec<(String, String)> = nearest
         .people
         .iter()
@@ -556,6 +540,48 @@ fn system_has_impact_assessment(
     }
 }
 
+/// The references of one document: the findings of those that do not resolve, the documents
+/// those that do resolve to, and whether it cites dataset sheets.
+fn references(cx: &Context<'_>, e: usize, entry: &Entry) -> (Vec<Pending>, Vec<usize>, bool) {
+    let rules = cx.registry.rules();
+    let mut out = Vec::new();
+    let mut cited_targets = Vec::new();
+    let mut cites_sheets = false;
+    for c in &entry.cited {
+        let rule = &rules[c.rule];
+        let Some(reference) = &rule.reference else {
+            continue;
+        };
+        let detail = match reference.to.as_str() {
+            "people" => resolve_person(cx.corpus, entry, &c.value),
+            "file" => resolve_file(cx, entry, &c.value),
+            kind => {
+                if kind == "dataset-sheet" {
+                    cites_sheets = true;
+                }
+                match resolve_document(cx.corpus, entry, &c.value, kind) {
+                    Ok(target) => {
+                        cited_targets.push(target);
+                        covers(reference.covers, cx.corpus, entry, target, &c.value)
+                    }
+                    Err(why) => Some(why),
+                }
+            }
+        };
+        if let Some(detail) = detail {
+            out.push(Pending {
+                entry: e,
+                rule: c.rule,
+                span: c.span,
+                detail,
+                pointer: None,
+                value_at_span: true,
+            });
+        }
+    }
+    (out, cited_targets, cites_sheets)
+}
+
 /// An error finding the run reported, for [`implemented_controls`].
 pub struct Reported<'a> {
     /// The control of its rule.
@@ -575,20 +601,11 @@ pub fn implemented_controls(cx: &Context<'_>, errors: &[Reported<'_>]) -> Vec<Pe
     let mut out = Vec::new();
     // Each document answers to the Statement of Applicability nearest to it: a repository
     // of several units, each with its own statement, judges each by its own evidence.
-    let statements: Vec<&str> = cx
-        .corpus
-        .of_kind("statement-of-applicability")
-        .map(|(_, e)| e.rel.as_str())
-        .collect();
     let nearest = |path: &str| -> Option<&str> {
-        let best = statements
-            .iter()
-            .map(|s| super::shared_folders(path, s))
-            .max()?;
-        statements
-            .iter()
-            .find(|s| super::shared_folders(path, s) == best)
-            .copied()
+        let s = cx
+            .corpus
+            .nearest_of_kind("statement-of-applicability", path)?;
+        Some(cx.corpus.entries[s].rel.as_str())
     };
     let mut by_control: std::collections::HashMap<(&str, &str), Vec<&Reported<'_>>> =
         std::collections::HashMap::new();

@@ -44,29 +44,37 @@ pub(super) fn corpus_stage(
         settings.max_file_size,
         settings.limits,
     );
-    let pending = corpus::rules::run(&cx);
+    let max_interval = settings
+        .thresholds
+        .get("max-review-interval-months")
+        .and_then(|n| u32::try_from(*n).ok())
+        .unwrap_or(12);
+    let reported: Option<HashSet<&str>> = files.iter().any(|f| !f.report).then(|| {
+        files
+            .iter()
+            .filter(|f| f.report)
+            .map(|f| f.checked.rel.as_str())
+            .collect()
+    });
+    // The rules across documents and those from the history read nothing of each other:
+    // the history walk (one repository handle, one thread) runs beside the references.
+    let (pending, from_history) = rayon::join(
+        || corpus::rules::run(&cx),
+        || {
+            let repo = crate::git::handle(git?);
+            let history = corpus::history::History {
+                repo: &repo,
+                tip,
+                today: &settings.today,
+                max_interval,
+                reported: reported.as_ref(),
+            };
+            Some(corpus::history::run(&cx, &history).0)
+        },
+    );
+    drop(reported);
     attach(files, &cx, pending, errors);
-    if let Some(repo) = git.map(crate::git::handle) {
-        let max_interval = settings
-            .thresholds
-            .get("max-review-interval-months")
-            .and_then(|n| u32::try_from(*n).ok())
-            .unwrap_or(12);
-        let reported: Option<HashSet<&str>> = files.iter().any(|f| !f.report).then(|| {
-            files
-                .iter()
-                .filter(|f| f.report)
-                .map(|f| f.checked.rel.as_str())
-                .collect()
-        });
-        let history = corpus::history::History {
-            repo: &repo,
-            tip,
-            today: &settings.today,
-            max_interval,
-            reported: reported.as_ref(),
-        };
-        let (pending, _) = corpus::history::run(&cx, &history);
+    if let Some(pending) = from_history {
         attach(files, &cx, pending, errors);
     }
     // Documents read only for the corpus were not checked: their findings are not known here
