@@ -15,7 +15,8 @@
 //!   --no-blame FILE` on the changed file (as the pre-commit hook runs it);
 //! - the floor, in this benchmark's own binary built on the same library: the same walk of
 //!   the repository and reading every document (`read`), and that plus aims-lint's parse with
-//!   spans of every document (`parse`); and the libraries alone on the same bytes (`parsers`:
+//!   spans of every document (`parse`), with the allocator the binary has; and the libraries
+//!   alone on the same bytes (`parsers`:
 //!   saphyr-parser's events for YAML and front matter, pulldown-cmark's events for Markdown
 //!   bodies, `serde_json` for JSON);
 //! - peers, given every rule's JSON Schema (its `schema` as aims-lint compiles it, with
@@ -43,6 +44,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
+
+/// The floors allocate as `aims-lint` does (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
