@@ -17,6 +17,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -132,18 +133,64 @@ impl Rules {
 struct Walk<'a> {
     root: &'a Path,
     tracked: BTreeSet<PathBuf>,
+}
+
+/// What the walk of one folder found.
+#[derive(Default)]
+struct Walked {
     found: Vec<Candidate>,
     skipped: Vec<Skipped>,
     errors: Vec<String>,
 }
 
+/// The folders walked so far, each with what it found.
+type Chunks = Mutex<Vec<(PathBuf, Walked)>>;
+
 impl Walk<'_> {
-    fn dir(&mut self, dir: &Path, inherited: &Rules) {
+    /// Walk `dir` and the folders under it, one task per folder on the run's threads. The
+    /// folders are put back in path order, which is the order of a depth-first walk of
+    /// sorted entries: the errors come out in that order whatever the threads did.
+    fn walk(&self, dir: &Path, rules: &Rules, into: &mut Walked) {
+        let chunks: Chunks = Mutex::new(Vec::new());
+        rayon::scope(|scope| self.dir(scope, dir.to_path_buf(), rules, &chunks));
+        let mut chunks = chunks
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        chunks.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, found) in chunks {
+            into.found.extend(found.found);
+            into.skipped.extend(found.skipped);
+            into.errors.extend(found.errors);
+        }
+    }
+
+    fn dir<'s>(
+        &'s self,
+        scope: &rayon::Scope<'s>,
+        dir: PathBuf,
+        inherited: &Rules,
+        chunks: &'s Chunks,
+    ) {
+        let mut out = Walked::default();
+        self.entries(scope, &dir, inherited, chunks, &mut out);
+        chunks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((dir, out));
+    }
+
+    fn entries<'s>(
+        &'s self,
+        scope: &rayon::Scope<'s>,
+        dir: &Path,
+        inherited: &Rules,
+        chunks: &'s Chunks,
+        out: &mut Walked,
+    ) {
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
             Err(e) => {
-                self.errors
-                    .push(format!("{}: {e}", display(dir, self.root)));
+                out.errors.push(format!("{}: {e}", display(dir, self.root)));
                 return;
             }
         };
@@ -151,8 +198,7 @@ impl Walk<'_> {
             .filter_map(|e| match e.and_then(|e| Ok((e.path(), e.file_type()?))) {
                 Ok(pair) => Some(pair),
                 Err(e) => {
-                    self.errors
-                        .push(format!("{}: {e}", display(dir, self.root)));
+                    out.errors.push(format!("{}: {e}", display(dir, self.root)));
                     None
                 }
             })
@@ -163,13 +209,14 @@ impl Walk<'_> {
         for name in [".ignore", ".gitignore"] {
             let file = dir.join(name);
             if entries.iter().any(|(p, _)| *p == file)
-                && let Some(text) = read_ignore_file(&file, self.root, &mut self.errors)
+                && let Some(text) = read_ignore_file(&file, self.root, &mut out.errors)
                 && let Some(g) = matcher(dir, &file, &text)
             {
                 rules.0.push(g);
             }
         }
         rules.0.extend(inherited.0.iter().cloned());
+        let rules = Arc::new(rules);
         for (path, ft) in entries {
             let name = path.file_name().unwrap_or_default();
             if name == ".git" || name == ".aims-lint" {
@@ -179,7 +226,8 @@ impl Walk<'_> {
             if ft.is_dir() {
                 let ignored = hidden || rules.ignores(&path, true);
                 if !ignored || tracks_under(&self.tracked, &path) {
-                    self.dir(&path, &rules);
+                    let rules = Arc::clone(&rules);
+                    scope.spawn(move |scope| self.dir(scope, path, &rules, chunks));
                 }
                 continue;
             }
@@ -191,18 +239,18 @@ impl Walk<'_> {
                 continue;
             }
             if ft.is_symlink() {
-                self.skipped.push(Skipped {
+                out.skipped.push(Skipped {
                     rel: display(&path, self.root),
                     reason: "symbolic link (not followed)".into(),
                 });
             } else if ft.is_file() {
-                self.found.push(Candidate {
+                out.found.push(Candidate {
                     rel: display(&path, self.root),
                     path,
                     explicit: false,
                 });
             } else {
-                self.skipped.push(Skipped {
+                out.skipped.push(Skipped {
                     rel: display(&path, self.root),
                     reason: "not a regular file (a device, socket or pipe)".into(),
                 });
@@ -229,16 +277,14 @@ pub fn discover_in(
     let mut walk = Walk {
         root,
         tracked: BTreeSet::new(),
-        found: Vec::new(),
-        skipped: Vec::new(),
-        errors: Vec::new(),
     };
+    let mut out = Walked::default();
     let mut tracked_read = false;
     for given in paths {
         let meta = match std::fs::symlink_metadata(given) {
             Ok(m) => m,
             Err(e) => {
-                walk.errors.push(format!("{}: {e}", given.display()));
+                out.errors.push(format!("{}: {e}", given.display()));
                 continue;
             }
         };
@@ -250,7 +296,7 @@ pub fn discover_in(
                 match given.canonicalize() {
                     Ok(real) if real.starts_with(&real_root) => {}
                     _ => {
-                        walk.skipped.push(Skipped {
+                        out.skipped.push(Skipped {
                             rel: display(given, root),
                             reason: "symbolic link to a file outside the repository".into(),
                         });
@@ -263,7 +309,7 @@ pub fn discover_in(
                 continue;
             }
             if Format::from_path(&given.to_string_lossy()).is_some() {
-                walk.found.push(Candidate {
+                out.found.push(Candidate {
                     rel,
                     path: given.clone(),
                     explicit: true,
@@ -281,7 +327,7 @@ pub fn discover_in(
         if start.starts_with(&root_abs) {
             let exclude = root_abs.join(".git/info/exclude");
             if exclude.exists()
-                && let Some(text) = read_ignore_file(&exclude, root, &mut walk.errors)
+                && let Some(text) = read_ignore_file(&exclude, root, &mut out.errors)
                 && let Some(g) = matcher(&root_abs, &exclude, &text)
             {
                 rules.0.push(g);
@@ -297,7 +343,7 @@ pub fn discover_in(
                 for name in [".ignore", ".gitignore"] {
                     let file = dir.join(name);
                     if std::fs::symlink_metadata(&file).is_ok()
-                        && let Some(text) = read_ignore_file(&file, root, &mut walk.errors)
+                        && let Some(text) = read_ignore_file(&file, root, &mut out.errors)
                         && let Some(g) = matcher(dir, &file, &text)
                     {
                         here.0.push(g);
@@ -307,9 +353,13 @@ pub fn discover_in(
                 rules = here;
             }
         }
-        walk.dir(&start, &rules);
+        walk.walk(&start, &rules, &mut out);
     }
-    let (mut found, mut skipped, errors) = (walk.found, walk.skipped, walk.errors);
+    let Walked {
+        mut found,
+        mut skipped,
+        errors,
+    } = out;
     found.sort();
     found.dedup_by(|a, b| a.rel == b.rel);
     skipped.sort();
@@ -396,4 +446,65 @@ pub fn tree_candidates(dir: &Path, files: Vec<String>) -> Vec<Candidate> {
             explicit: false,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Folders nested three deep, each with documents, a link and, in some, an ignore file
+    /// that is a link (an error each), walked on pools of 1 to 4 threads.
+    #[cfg(unix)]
+    #[test]
+    fn the_walk_finds_the_same_files_and_errors_in_the_same_order_on_any_number_of_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut expected_docs = Vec::new();
+        let mut expected_errors = Vec::new();
+        for a in 0..6 {
+            for b in 0..5 {
+                for c in 0..3 {
+                    let folder = format!("u{a}/s{b}/t{c}");
+                    std::fs::create_dir_all(root.join(&folder)).unwrap();
+                    for f in 0..3 {
+                        let rel = format!("{folder}/doc-{f}.yaml");
+                        std::fs::write(root.join(&rel), "id: x\n").unwrap();
+                        expected_docs.push(rel);
+                    }
+                    std::os::unix::fs::symlink("doc-0.yaml", root.join(&folder).join("l.yaml"))
+                        .unwrap();
+                }
+                if (a + b) % 3 == 0 {
+                    let file = format!("u{a}/s{b}/.gitignore");
+                    std::os::unix::fs::symlink("/dev/null", root.join(&file)).unwrap();
+                    expected_errors.push(file);
+                }
+            }
+        }
+        expected_docs.sort();
+        // Path order of the folders, as a walk of sorted entries meets them.
+        expected_errors.sort();
+        let runs: Vec<_> = [1, 2, 3, 4, 4, 2]
+            .into_iter()
+            .map(|threads| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap()
+                    .install(|| discover(&[root.to_path_buf()], root))
+            })
+            .collect();
+        let (found, skipped, errors) = &runs[0];
+        let rels: Vec<&str> = found.iter().map(|c| c.rel.as_str()).collect();
+        assert_eq!(rels, expected_docs);
+        assert_eq!(skipped.len(), 6 * 5 * 3, "{skipped:?}");
+        let errored: Vec<&str> = errors
+            .iter()
+            .map(|e| e.split_once(':').unwrap().0)
+            .collect();
+        assert_eq!(errored, expected_errors);
+        for run in &runs[1..] {
+            assert_eq!(run, &runs[0]);
+        }
+    }
 }

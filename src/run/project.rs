@@ -188,46 +188,51 @@ impl Project {
         } else {
             paths.to_vec()
         };
-        let (candidates, skipped, mut errors) = discover::discover_in(
-            &paths,
-            &self.root,
-            self.git.as_ref().map(crate::git::handle).as_ref(),
-        );
-        // On the whole repository, a `[documents]` glob that matches no file is a typo or a
-        // folder renamed to escape it: it classifies nothing, and says so.
-        if paths.iter().all(|p| absolute(p) == absolute(&self.root)) {
-            errors.extend(self.unmatched_globs(&candidates));
-        }
-        // The corpus rules see every document under aims-lint.toml's folder: a run on some
-        // files (as pre-commit makes it) reads the others for the corpus, and reports on the
-        // files named only.
-        let scope = absolute(&self.settings.base);
-        let context: Vec<discover::Candidate> =
-            if paths.iter().any(|p| scope.starts_with(absolute(p))) {
-                Vec::new()
-            } else {
-                let (all, _, _) = discover::discover_in(
-                    &[scope],
-                    &self.root,
-                    self.git.as_ref().map(crate::git::handle).as_ref(),
-                );
-                let named: std::collections::HashSet<&str> =
-                    candidates.iter().map(|c| c.rel.as_str()).collect();
-                all.into_iter()
-                    .filter(|c| !named.contains(c.rel.as_str()))
-                    .collect()
-            };
+        // Discovery walks folders on the same threads as the checks.
         let run = || {
-            super::lint(
+            let (candidates, skipped, mut errors) = discover::discover_in(
+                &paths,
+                &self.root,
+                self.git.as_ref().map(crate::git::handle).as_ref(),
+            );
+            // On the whole repository, a `[documents]` glob that matches no file is a typo or a
+            // folder renamed to escape it: it classifies nothing, and says so.
+            if paths.iter().all(|p| absolute(p) == absolute(&self.root)) {
+                errors.extend(self.unmatched_globs(&candidates));
+            }
+            // The corpus rules see every document under aims-lint.toml's folder: a run on some
+            // files (as pre-commit makes it) reads the others for the corpus, and reports on the
+            // files named only.
+            let scope = absolute(&self.settings.base);
+            let context: Vec<discover::Candidate> =
+                if paths.iter().any(|p| scope.starts_with(absolute(p))) {
+                    Vec::new()
+                } else {
+                    let (all, _, _) = discover::discover_in(
+                        &[scope],
+                        &self.root,
+                        self.git.as_ref().map(crate::git::handle).as_ref(),
+                    );
+                    let named: std::collections::HashSet<&str> =
+                        candidates.iter().map(|c| c.rel.as_str()).collect();
+                    all.into_iter()
+                        .filter(|c| !named.contains(c.rel.as_str()))
+                        .collect()
+                };
+            let mut outcome = super::lint(
                 &candidates,
                 &context,
                 &self.settings,
                 &self.registry,
                 &self.root,
                 self.git.as_ref(),
-            )
+            );
+            outcome.skipped.extend(skipped);
+            outcome.skipped.sort();
+            outcome.errors.extend(errors);
+            outcome
         };
-        let mut outcome = match threads {
+        let outcome = match threads {
             Some(n) => rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
@@ -235,9 +240,6 @@ impl Project {
                 .install(run),
             None => run(),
         };
-        outcome.skipped.extend(skipped);
-        outcome.skipped.sort();
-        outcome.errors.extend(errors);
         Ok(outcome)
     }
 }
