@@ -199,15 +199,11 @@ pub fn is_field(inner: &str) -> bool {
 pub fn is_placeholder_value(value: &str) -> bool {
     let v = value.trim();
     // A placeholder must cover the value, so it starts at its first or second character: most
-    // values are ruled out here, before any pattern runs.
-    let may = v.chars().take(2).any(|c| {
-        matches!(
-            c,
-            '[' | '{' | '<' | 'T' | 'F' | 'M' | 'm' | 'N' | 'n' | '.' | '…' | '?'
-        )
-    });
-    if !may {
-        return false;
+    // values are ruled out here, before any pattern runs (a value of prose that starts with
+    // `The` or `No` is not scanned).
+    let second = v.char_indices().nth(1).map_or("", |(i, _)| &v[i..]);
+    if !may_start_placeholder(v) && !may_start_placeholder(second) {
+        return matches!(v, "..." | "…" | "?" | "???");
     }
     let ranges = [(0, v.len())];
     let found = find(v, &ranges);
@@ -216,9 +212,92 @@ pub fn is_placeholder_value(value: &str) -> bool {
         || matches!(v, "..." | "…" | "?" | "???")
 }
 
+/// Whether a match of [`UNFILLED`], [`BRACKETED`] or [`ANGLED`] can start where `s` starts:
+/// a bracket, or the first letters of a phrase or a marker of [`UNFILLED`].
+fn may_start_placeholder(s: &str) -> bool {
+    let b = s.as_bytes();
+    let starts_ignoring_case =
+        |p: &str| b.len() >= p.len() && b[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    matches!(b.first(), Some(b'[' | b'{' | b'<'))
+        || starts_ignoring_case("more information needed")
+        || starts_ignoring_case("needs more information")
+        || ["TODO", "TBD", "TBC", "TBA", "FIXME"]
+            .iter()
+            .any(|m| s.starts_with(m))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Before the start test: every value whose first two characters could begin a
+    /// placeholder was scanned.
+    fn scanned(value: &str) -> bool {
+        let v = value.trim();
+        let found = find(v, &[(0, v.len())]);
+        let covered: usize = found.iter().map(|(s, e)| e - s).sum();
+        (found.len() == 1 && covered + 1 >= v.trim_end_matches(['.', ':']).len())
+            || matches!(v, "..." | "…" | "?" | "???")
+    }
+
+    #[test]
+    fn values_ruled_out_by_their_start_are_those_a_scan_rules_out() {
+        let cores = [
+            "[More Information Needed]",
+            "more information needed",
+            "More Information Needed for further recommendations.",
+            "Needs more information",
+            "NEEDS MORE INFORMATION",
+            "TODO",
+            "TODO:",
+            "TBD",
+            "TBC.",
+            "TBA",
+            "FIXME",
+            "{{ name }}",
+            "{% if x %}",
+            "[...]",
+            "{…}",
+            "[ … ]",
+            "[Company Name]",
+            "[insert the scope]",
+            "<Model Name>",
+            "<YYYY-MM-DD>",
+            "...",
+            "…",
+            "?",
+            "???",
+            "The model is trained on claims.",
+            "No personal data",
+            "Mistral",
+            "todo",
+            "Tbd",
+            "Fine-tuned",
+            "[1]",
+            "[x]",
+            "<b>",
+            "N/A",
+            "ТODO",
+        ];
+        let mut checked = 0;
+        for before in ["", " ", "(", "*", "\"", "T", "N", "é", "“"] {
+            for core in cores {
+                for after in ["", ".", ":", " ", ")", "*", " and more", "x"] {
+                    let value = format!("{before}{core}{after}");
+                    assert_eq!(
+                        is_placeholder_value(&value),
+                        scanned(&value),
+                        "{value:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 9 * cores.len() * 8);
+        assert!(is_placeholder_value("(TODO"));
+        assert!(is_placeholder_value("*[Company Name]"));
+        assert!(!is_placeholder_value("The [Company Name]"));
+    }
 
     fn placeholders(text: &str) -> Vec<&str> {
         find(text, &[(0, text.len())])
