@@ -14,7 +14,7 @@ use jsonschema::error::ValidationErrorKind;
 use crate::controls;
 use crate::fields::{self, Answered};
 use crate::finding::{Finding, RuleInfo};
-use crate::parse::yaml::{Node, NodeValue};
+use crate::parse::yaml::{Node, NodeValue, escape_token};
 use crate::parse::{Document, Format, Instance};
 use crate::rules::{Check, Registry, Rule};
 use crate::sections::{Verdict, Vocabulary, judge};
@@ -386,7 +386,7 @@ fn placeholder_values_in(
             for e in entries {
                 let len = pointer.len();
                 pointer.push('/');
-                pointer.push_str(&escape(&e.key));
+                pointer.push_str(&escape_token(&e.key));
                 placeholder_values_in(&e.value, pointer, text, out);
                 pointer.truncate(len);
             }
@@ -579,7 +579,7 @@ fn locate_error_in(
             let name = property
                 .as_str()
                 .map_or_else(|| property.to_string(), str::to_string);
-            let field = format!("{pointer}/{}", escape(&name));
+            let field = format!("{pointer}/{}", escape_token(&name));
             // The body has the field's label, with only a placeholder in it: that is the cause.
             if let Some((at, heading)) = answered.and_then(|a| a.placeholders.get(&field)) {
                 return vec![Located {
@@ -617,7 +617,7 @@ fn locate_error_in(
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
             .iter()
             .map(|key| {
-                let ptr = format!("{pointer}/{}", escape(key));
+                let ptr = format!("{pointer}/{}", escape_token(key));
                 let span = instance
                     .node
                     .lookup(&ptr)
@@ -678,10 +678,6 @@ fn check_control_ids(node: &Node, path: &[&str], source: &Arc<SourceFile>, out: 
         }
         _ => {}
     }
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 fn check_sections<'v>(

@@ -284,11 +284,7 @@ mod tests {
             for core in cores {
                 for after in ["", ".", ":", " ", ")", "*", " and more", "x"] {
                     let value = format!("{before}{core}{after}");
-                    assert_eq!(
-                        is_placeholder_value(&value),
-                        scanned(&value),
-                        "{value:?}"
-                    );
+                    assert_eq!(is_placeholder_value(&value), scanned(&value), "{value:?}");
                     checked += 1;
                 }
             }

@@ -630,7 +630,7 @@ fn substitute_thresholds(
                 return Ok(());
             }
             for (k, v) in map.iter_mut() {
-                let key = k.replace('~', "~0").replace('/', "~1");
+                let key = crate::parse::yaml::escape_token(k);
                 substitute_thresholds(v, thresholds, &format!("{ptr}/{key}"))?;
             }
         }

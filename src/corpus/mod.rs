@@ -12,7 +12,7 @@ pub mod rules;
 use std::collections::HashMap;
 
 use crate::parse::Document;
-use crate::parse::yaml::{Node, NodeValue};
+use crate::parse::yaml::{Node, NodeValue, escape_token, unescape_token};
 use crate::rules::{Check, Registry};
 use crate::source::Span;
 
@@ -172,7 +172,7 @@ pub fn values_at_many<'a>(root: &'a Node, pointers: &[&str]) -> Vec<(usize, Stri
         match p.strip_prefix("/**/") {
             Some(rest) if !rest.starts_with("**") => {
                 let (key, tail) = rest.find('/').map_or((rest, ""), |at| rest.split_at(at));
-                deep.push((i, key.replace("~1", "/").replace("~0", "~"), tail));
+                deep.push((i, unescape_token(key).into_owned(), tail));
             }
             _ => out.extend(values_at(root, p).into_iter().map(|(at, n)| (i, at, n))),
         }
@@ -194,7 +194,7 @@ pub fn values_at_many<'a>(root: &'a Node, pointers: &[&str]) -> Vec<(usize, Stri
         for step in steps.into_iter().rev().flatten() {
             pointer.push('/');
             match step {
-                Ok(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+                Ok(key) => pointer.push_str(&escape_token(key)),
                 Err(i) => pointer.push_str(&i.to_string()),
             }
         }
@@ -210,7 +210,7 @@ pub fn values_at_many<'a>(root: &'a Node, pointers: &[&str]) -> Vec<(usize, Stri
                             continue;
                         }
                         let base = here.get_or_insert_with(|| pointer_of(&arena, at));
-                        let escaped = e.key.replace('~', "~0").replace('/', "~1");
+                        let escaped = escape_token(&e.key);
                         for (below, n) in values_at(&e.value, tail) {
                             out.push((*i, format!("{base}/{escaped}{below}"), n));
                         }
@@ -249,7 +249,7 @@ pub fn values_at<'a>(root: &'a Node, pointer: &str) -> Vec<(String, &'a Node)> {
     let tokens: Vec<String> = pointer
         .split('/')
         .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(|t| unescape_token(t).into_owned())
         .collect();
     // (parent, step) of every node reached; index 0 is the root.
     let mut arena: Vec<(usize, Option<Step<'a>>)> = vec![(0, None)];
@@ -324,7 +324,7 @@ pub fn values_at<'a>(root: &'a Node, pointer: &str) -> Vec<(String, &'a Node)> {
                 match step {
                     Some(Step::Key(k)) => {
                         pointer.push('/');
-                        pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                        pointer.push_str(&escape_token(k));
                     }
                     Some(Step::Index(i)) => {
                         pointer.push('/');

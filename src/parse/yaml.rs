@@ -496,7 +496,7 @@ impl Node {
             return Some(here);
         }
         for token in pointer.strip_prefix('/')?.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = unescape_token(token);
             here = match &here.node.value {
                 NodeValue::Map(entries) => {
                     let e = entries.iter().find(|e| e.key == token)?;
@@ -516,11 +516,53 @@ impl Node {
     }
 }
 
+/// `key` as a token of a JSON pointer (RFC 6901): `~` written `~0`, `/` written `~1`; most
+/// keys have neither, and are not copied.
+#[must_use]
+pub fn escape_token(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        key.into()
+    }
+}
+
+/// A token of a JSON pointer as the key it names: the inverse of [`escape_token`].
+#[must_use]
+pub fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') {
+        token.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        token.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt::Write as _;
 
     use super::*;
+
+    #[test]
+    fn pointer_tokens_escape_tilde_and_slash_and_come_back() {
+        for (key, token) in [
+            ("plain", "plain"),
+            ("a/b", "a~1b"),
+            ("a~b", "a~0b"),
+            ("~1", "~01"),
+            ("/~", "~1~0"),
+            ("", ""),
+            ("é/ü", "é~1ü"),
+        ] {
+            assert_eq!(escape_token(key), token);
+            assert_eq!(unescape_token(token), key);
+        }
+        assert!(matches!(escape_token("plain"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(unescape_token("plain"), std::borrow::Cow::Borrowed(_)));
+        let doc = parse_str("a/b: {c~d: 1}\n").unwrap().docs.remove(0);
+        assert!(doc.lookup("/a~1b/c~0d").is_some());
+        assert!(doc.lookup("/a/b").is_none());
+    }
 
     fn parse_str(text: &str) -> Result<Parsed, SyntaxError> {
         let src = SourceFile::new("t.yaml", text.to_string());
