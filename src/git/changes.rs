@@ -90,6 +90,27 @@ pub struct Changes {
     pub(super) tree: ObjectId,
     pub(super) root: std::path::PathBuf,
     cache: std::cell::RefCell<HashMap<String, bool>>,
+    /// The blobs of the merge base's tree by path, from one walk of it on first use.
+    base_blobs: std::cell::OnceCell<HashMap<String, ObjectId>>,
+}
+
+/// Whether the bytes of `rel` in the work tree under `root` differ from its blob at the merge
+/// base (`base`), by the blob's id: the file hashed as git hashes a blob. A file that was not
+/// a blob there, cannot be read back by its reported name (one whose name is not UTF-8) or
+/// cannot be hashed has changed, so that its findings are kept.
+fn changed(
+    root: &Path,
+    base: &HashMap<String, ObjectId>,
+    hash: gix::hash::Kind,
+    rel: &str,
+) -> bool {
+    let Some(id) = base.get(rel) else {
+        return true;
+    };
+    let Ok(now) = std::fs::read(root.join(rel)) else {
+        return true;
+    };
+    gix::objs::compute_hash(hash, gix::objs::Kind::Blob, &now).map_or(true, |now| now != *id)
 }
 
 impl Changes {
@@ -151,6 +172,7 @@ impl Changes {
             tree,
             root: root.to_path_buf(),
             cache: std::cell::RefCell::default(),
+            base_blobs: std::cell::OnceCell::new(),
         })
     }
 
@@ -169,17 +191,42 @@ impl Changes {
     /// The bytes of `rel` (relative to the root, `/`-separated) at the merge base, if it was
     /// a file there.
     fn base_bytes(&self, rel: &str) -> Option<Vec<u8>> {
-        let tree = self.repo.find_tree(self.tree).ok()?;
-        let entry = tree.lookup_entry_by_path(rel).ok()??;
-        if !entry.mode().is_blob() {
-            return None;
-        }
-        Some(entry.object().ok()?.detach().data)
+        let id = self.base_blobs().get(rel)?;
+        Some(self.repo.find_object(*id).ok()?.detach().data)
+    }
+
+    /// Every blob of the merge base's tree, by its path (`/`-separated).
+    fn base_blobs(&self) -> &HashMap<String, ObjectId> {
+        self.base_blobs.get_or_init(|| {
+            let mut out = HashMap::new();
+            let mut stack = vec![(String::new(), self.tree)];
+            while let Some((path, id)) = stack.pop() {
+                let Ok(tree) = self.repo.find_tree(id) else {
+                    continue;
+                };
+                for e in tree.iter().filter_map(Result::ok) {
+                    let child = if path.is_empty() {
+                        e.filename().to_string()
+                    } else {
+                        format!("{path}/{}", e.filename())
+                    };
+                    if e.mode().is_tree() {
+                        stack.push((child, e.object_id()));
+                    } else if e.mode().is_blob() {
+                        out.insert(child, e.object_id());
+                    }
+                }
+            }
+            out
+        })
     }
 
     /// The bytes of `rel` in the work tree and at the merge base, when they differ (a file
     /// that was not there has changed).
     fn versions(&self, rel: &str) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+        if !self.is_changed(rel) {
+            return None;
+        }
         let base = self.base_bytes(rel);
         // A file that cannot be read back by its reported name (one whose name is not UTF-8)
         // cannot be compared: it counts as changed, so that its findings are kept.
@@ -245,9 +292,32 @@ impl Changes {
         if let Some(known) = self.cache.borrow().get(rel) {
             return *known;
         }
-        let changed = self.versions(rel).is_some();
+        let changed = changed(&self.root, self.base_blobs(), self.repo.object_hash(), rel);
         self.cache.borrow_mut().insert(rel.to_string(), changed);
         changed
+    }
+
+    /// Find out which of `rels` changed, in parallel: [`Changes::is_changed`] then answers
+    /// from memory. Each file is read once and hashed as git hashes a blob; no blob of the
+    /// merge base is read.
+    pub fn prime<'r>(&self, rels: impl IntoIterator<Item = &'r str>) {
+        use rayon::prelude::*;
+        let todo: Vec<&str> = {
+            let cache = self.cache.borrow();
+            let mut todo: Vec<&str> = rels
+                .into_iter()
+                .filter(|r| !cache.contains_key(*r))
+                .collect();
+            todo.sort_unstable();
+            todo.dedup();
+            todo
+        };
+        let (root, base, hash) = (&self.root, self.base_blobs(), self.repo.object_hash());
+        let found: Vec<(String, bool)> = todo
+            .par_iter()
+            .map(|rel| ((*rel).to_string(), changed(root, base, hash, rel)))
+            .collect();
+        self.cache.borrow_mut().extend(found);
     }
 
     /// What the change took away that a document may cite: for every document file of the

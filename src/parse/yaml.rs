@@ -557,8 +557,14 @@ mod tests {
             assert_eq!(escape_token(key), token);
             assert_eq!(unescape_token(token), key);
         }
-        assert!(matches!(escape_token("plain"), std::borrow::Cow::Borrowed(_)));
-        assert!(matches!(unescape_token("plain"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            escape_token("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            unescape_token("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
         let doc = parse_str("a/b: {c~d: 1}\n").unwrap().docs.remove(0);
         assert!(doc.lookup("/a~1b/c~0d").is_some());
         assert!(doc.lookup("/a/b").is_none());

@@ -21,6 +21,15 @@ pub(super) fn narrow_to_changes(
     allow_gate_changes: bool,
 ) -> miette::Result<Vec<(String, String)>> {
     let mut since = changes.since();
+    // Whether each document and each file with a finding changed, found out at once.
+    changes.prime(
+        outcome
+            .documents
+            .iter()
+            .map(|d| d.rel.as_str())
+            .chain(outcome.findings.iter().map(Finding::path))
+            .chain(outcome.suppressed.iter().map(|s| s.finding.path())),
+    );
     // A cross-document finding on an unchanged document is kept when the change broke it.
     since.unchanged = changes.retain_changed_or_broken(&mut outcome.findings, |f| {
         project
