@@ -244,6 +244,14 @@ pub struct Request<'a> {
 /// An unknown `--changed-since` ref, a baseline that cannot be read, a merge base that cannot
 /// be written out, a thread pool that cannot be built.
 pub fn check(project: &Project, request: &Request<'_>) -> miette::Result<Outcome> {
+    // The whole check on `--threads` threads: the checks, and the gate's hashing of files.
+    match request.threads {
+        Some(n) => project::pool(n)?.install(|| check_on_this_pool(project, request)),
+        None => check_on_this_pool(project, request),
+    }
+}
+
+fn check_on_this_pool(project: &Project, request: &Request<'_>) -> miette::Result<Outcome> {
     let changes = request
         .changed_since
         .map(|r| match &project.git {
@@ -257,7 +265,7 @@ pub fn check(project: &Project, request: &Request<'_>) -> miette::Result<Outcome
         .map(|file| Baseline::read(file).map(|b| (file, b)))
         .transpose()
         .map_err(|e| miette::miette!("{e}"))?;
-    let mut outcome = project.lint(request.paths, request.threads)?;
+    let mut outcome = project.lint(request.paths, None)?;
     if let Some(changes) = &changes {
         let (settings, registry) = (&project.settings, &project.registry);
         let now = touched::errors_per_control(&outcome.findings, registry);

@@ -3,8 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use miette::IntoDiagnostic;
-
 use crate::cli::CommonArgs;
 use crate::config::{self, Settings};
 use crate::discover::{self, absolute};
@@ -233,13 +231,20 @@ impl Project {
             outcome
         };
         let outcome = match threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .into_diagnostic()?
-                .install(run),
+            Some(n) => pool(n)?.install(run),
             None => run(),
         };
         Ok(outcome)
     }
+}
+
+/// A pool of `n` worker threads, for `--threads`.
+///
+/// # Errors
+/// The threads cannot be started.
+pub(super) fn pool(n: usize) -> miette::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| miette::miette!("cannot start {n} worker threads: {e}"))
 }
