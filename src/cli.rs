@@ -44,6 +44,23 @@ pub struct Cli {
     pub check: CheckArgs,
 }
 
+impl Cli {
+    /// `--threads`, wherever it was given.
+    #[must_use]
+    pub fn threads(&self) -> Option<usize> {
+        let common = match &self.command {
+            None | Some(Command::Init(_)) => &self.check.common,
+            Some(Command::Check(a)) => &a.common,
+            Some(Command::Files(a)) => &a.common,
+            Some(Command::Rules(a)) => &a.common,
+            Some(Command::Explain(a)) => &a.common,
+            Some(Command::Baseline(a)) => &a.common,
+            Some(Command::Report(a)) => &a.common,
+        };
+        common.threads.or(self.check.common.threads)
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -51,6 +51,11 @@ pub enum ExitStatus {
 
 /// Run the command line.
 pub fn run(cli: &cli::Cli) -> miette::Result<ExitStatus> {
+    // Every command on `--threads` threads, from compiling the rules on.
+    run::on_threads(cli.threads(), || dispatch(cli))?
+}
+
+fn dispatch(cli: &cli::Cli) -> miette::Result<ExitStatus> {
     match &cli.command {
         None => commands::check(&cli.check),
         Some(cli::Command::Check(args)) => commands::check(args),

@@ -10,7 +10,7 @@ mod files;
 mod gate;
 mod project;
 
-pub use project::Project;
+pub use project::{Project, on_threads};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -245,10 +245,7 @@ pub struct Request<'a> {
 /// be written out, a thread pool that cannot be built.
 pub fn check(project: &Project, request: &Request<'_>) -> miette::Result<Outcome> {
     // The whole check on `--threads` threads: the checks, and the gate's hashing of files.
-    match request.threads {
-        Some(n) => project::pool(n)?.install(|| check_on_this_pool(project, request)),
-        None => check_on_this_pool(project, request),
-    }
+    project::on_threads(request.threads, || check_on_this_pool(project, request))?
 }
 
 fn check_on_this_pool(project: &Project, request: &Request<'_>) -> miette::Result<Outcome> {

@@ -230,21 +230,53 @@ impl Project {
             outcome.errors.extend(errors);
             outcome
         };
-        let outcome = match threads {
-            Some(n) => pool(n)?.install(run),
-            None => run(),
-        };
-        Ok(outcome)
+        on_threads(threads, run)
     }
 }
 
-/// A pool of `n` worker threads, for `--threads`.
+/// Run `f` on `threads` worker threads (`--threads`), or on the threads it is on when that is
+/// already so or `threads` is `None` (one per core): a run that `aims_lint::run` put on its
+/// pool does not start a second one.
 ///
 /// # Errors
 /// The threads cannot be started.
-pub(super) fn pool(n: usize) -> miette::Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(n)
-        .build()
-        .map_err(|e| miette::miette!("cannot start {n} worker threads: {e}"))
+pub fn on_threads<R: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> R + Send,
+) -> miette::Result<R> {
+    // Outside a pool, asking for the thread count would start rayon's global pool.
+    let on_a_pool_of =
+        |n| rayon::current_thread_index().is_some() && rayon::current_num_threads() == n;
+    match threads {
+        Some(n) if !on_a_pool_of(n) => Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| miette::miette!("cannot start {n} worker threads: {e}"))?
+            .install(f)),
+        _ => Ok(f()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_threads;
+
+    #[test]
+    fn a_run_on_n_threads_starts_a_pool_only_where_it_is_not_already_on_one_of_n() {
+        let here = std::thread::current().id();
+        // No count asked: where it is.
+        assert_eq!(on_threads(None, || std::thread::current().id()).unwrap(), here);
+        let (outer, inner, threads, other) = on_threads(Some(1), || {
+            let outer = std::thread::current().id();
+            // Asked again for the same count: the same pool, so the same one thread.
+            let inner = on_threads(Some(1), || std::thread::current().id()).unwrap();
+            let threads = rayon::current_num_threads();
+            let other = on_threads(Some(2), rayon::current_num_threads).unwrap();
+            (outer, inner, threads, other)
+        })
+        .unwrap();
+        assert_ne!(outer, here);
+        assert_eq!(inner, outer);
+        assert_eq!((threads, other), (1, 2));
+    }
 }
