@@ -265,7 +265,10 @@ mod tests {
     fn a_run_on_n_threads_starts_a_pool_only_where_it_is_not_already_on_one_of_n() {
         let here = std::thread::current().id();
         // No count asked: where it is.
-        assert_eq!(on_threads(None, || std::thread::current().id()).unwrap(), here);
+        assert_eq!(
+            on_threads(None, || std::thread::current().id()).unwrap(),
+            here
+        );
         let (outer, inner, threads, other) = on_threads(Some(1), || {
             let outer = std::thread::current().id();
             // Asked again for the same count: the same pool, so the same one thread.
