@@ -76,12 +76,8 @@ impl<'a> Context<'a> {
 
     /// What `rel` is; see [`Context::files`].
     fn file(&self, rel: &str) -> Option<bool> {
-        let known = |files: &std::sync::Mutex<_>| {
-            // A poisoned cache is only a cache: look again.
-            let files: &std::sync::Mutex<std::collections::HashMap<String, Option<bool>>> = files;
-            files.lock().ok().and_then(|f| f.get(rel).copied())
-        };
-        if let Some(known) = known(&self.files) {
+        // A poisoned cache is only a cache: look again.
+        if let Some(known) = self.files.lock().ok().and_then(|f| f.get(rel).copied()) {
             return known;
         }
         // A document of the corpus is a file of the repository: discovery vetted it.

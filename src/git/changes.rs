@@ -7,7 +7,7 @@
 //! shows them. Every document is still checked; only the report is narrowed, so checks that
 //! look across documents see the whole repository.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
@@ -90,27 +90,44 @@ pub struct Changes {
     pub(super) tree: ObjectId,
     pub(super) root: std::path::PathBuf,
     cache: std::cell::RefCell<HashMap<String, bool>>,
-    /// The blobs of the merge base's tree by path, from one walk of it on first use.
-    base_blobs: std::cell::OnceCell<HashMap<String, ObjectId>>,
+    /// Every file of the merge base's tree by path, with its blob (`None` for a link or a
+    /// submodule): one walk of the tree, on first use.
+    base_files: std::cell::OnceCell<BTreeMap<String, Option<ObjectId>>>,
 }
 
 /// Whether the bytes of `rel` in the work tree under `root` differ from its blob at the merge
-/// base (`base`), by the blob's id: the file hashed as git hashes a blob. A file that was not
-/// a blob there, cannot be read back by its reported name (one whose name is not UTF-8) or
-/// cannot be hashed has changed, so that its findings are kept.
+/// base (`base`), by the blob's id: the file streamed through git's blob hash, so that a file
+/// of any size costs bounded memory. A file that was not a blob there, is not a regular file
+/// now (a link is not followed), cannot be read back by its reported name (one whose name is
+/// not UTF-8) or cannot be hashed has changed, so that its findings are kept.
 fn changed(
     root: &Path,
-    base: &HashMap<String, ObjectId>,
+    base: &BTreeMap<String, Option<ObjectId>>,
     hash: gix::hash::Kind,
     rel: &str,
 ) -> bool {
-    let Some(id) = base.get(rel) else {
+    let Some(Some(id)) = base.get(rel) else {
         return true;
     };
-    let Ok(now) = std::fs::read(root.join(rel)) else {
+    let path = root.join(rel);
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
         return true;
     };
-    gix::objs::compute_hash(hash, gix::objs::Kind::Blob, &now).map_or(true, |now| now != *id)
+    if !meta.is_file() {
+        return true;
+    }
+    let Ok(mut file) = std::fs::File::open(&path) else {
+        return true;
+    };
+    gix::objs::compute_stream_hash(
+        hash,
+        gix::objs::Kind::Blob,
+        &mut file,
+        meta.len(),
+        &mut gix::progress::Discard,
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .map_or(true, |now| now != *id)
 }
 
 impl Changes {
@@ -172,7 +189,7 @@ impl Changes {
             tree,
             root: root.to_path_buf(),
             cache: std::cell::RefCell::default(),
-            base_blobs: std::cell::OnceCell::new(),
+            base_files: std::cell::OnceCell::new(),
         })
     }
 
@@ -191,14 +208,14 @@ impl Changes {
     /// The bytes of `rel` (relative to the root, `/`-separated) at the merge base, if it was
     /// a file there.
     fn base_bytes(&self, rel: &str) -> Option<Vec<u8>> {
-        let id = self.base_blobs().get(rel)?;
-        Some(self.repo.find_object(*id).ok()?.detach().data)
+        let id = (*self.base_files().get(rel)?)?;
+        Some(self.repo.find_object(id).ok()?.detach().data)
     }
 
-    /// Every blob of the merge base's tree, by its path (`/`-separated).
-    fn base_blobs(&self) -> &HashMap<String, ObjectId> {
-        self.base_blobs.get_or_init(|| {
-            let mut out = HashMap::new();
+    /// Every file of the merge base's tree by its path (`/`-separated), with its blob.
+    fn base_files(&self) -> &BTreeMap<String, Option<ObjectId>> {
+        self.base_files.get_or_init(|| {
+            let mut out = BTreeMap::new();
             let mut stack = vec![(String::new(), self.tree)];
             while let Some((path, id)) = stack.pop() {
                 let Ok(tree) = self.repo.find_tree(id) else {
@@ -212,8 +229,8 @@ impl Changes {
                     };
                     if e.mode().is_tree() {
                         stack.push((child, e.object_id()));
-                    } else if e.mode().is_blob() {
-                        out.insert(child, e.object_id());
+                    } else {
+                        out.insert(child, e.mode().is_blob().then(|| e.object_id()));
                     }
                 }
             }
@@ -292,7 +309,7 @@ impl Changes {
         if let Some(known) = self.cache.borrow().get(rel) {
             return *known;
         }
-        let changed = changed(&self.root, self.base_blobs(), self.repo.object_hash(), rel);
+        let changed = changed(&self.root, self.base_files(), self.repo.object_hash(), rel);
         self.cache.borrow_mut().insert(rel.to_string(), changed);
         changed
     }
@@ -312,7 +329,7 @@ impl Changes {
             todo.dedup();
             todo
         };
-        let (root, base, hash) = (&self.root, self.base_blobs(), self.repo.object_hash());
+        let (root, base, hash) = (&self.root, self.base_files(), self.repo.object_hash());
         let found: Vec<(String, bool)> = todo
             .par_iter()
             .map(|rel| ((*rel).to_string(), changed(root, base, hash, rel)))
@@ -548,38 +565,17 @@ impl Changes {
     /// The paths of the files under folder `rel` (`""`: the whole tree) in the merge base's
     /// tree.
     fn base_files_under(&self, rel: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let Ok(tree) = self.repo.find_tree(self.tree) else {
-            return out;
-        };
-        let start = if rel.is_empty() {
-            self.tree
-        } else {
-            let Ok(Some(entry)) = tree.lookup_entry_by_path(rel) else {
-                return out;
-            };
-            entry.object_id()
-        };
-        let mut stack = vec![(rel.trim_end_matches('/').to_string(), start)];
-        while let Some((path, id)) = stack.pop() {
-            let Ok(tree) = self.repo.find_tree(id) else {
-                continue;
-            };
-            for e in tree.iter().filter_map(Result::ok) {
-                let child = if path.is_empty() {
-                    e.filename().to_string()
-                } else {
-                    format!("{path}/{}", e.filename())
-                };
-                if e.mode().is_tree() {
-                    stack.push((child, e.object_id()));
-                } else {
-                    out.push(child);
-                }
-            }
+        let files = self.base_files();
+        let rel = rel.trim_end_matches('/');
+        if rel.is_empty() {
+            return files.keys().cloned().collect();
         }
-        out.sort();
-        out
+        let under = format!("{rel}/");
+        files
+            .range(under.clone()..)
+            .take_while(|(path, _)| path.starts_with(&under))
+            .map(|(path, _)| path.clone())
+            .collect()
     }
 
     fn changed_file_finding(&self, file: &Path, rule: &Arc<RuleInfo>) -> Option<Finding> {
@@ -678,5 +674,70 @@ mod tests {
         assert_eq!(first_changed_line("a\nb\nc\n", "a\nB\nc\n"), 2);
         assert_eq!(first_changed_line("a\n", "a\nb\n"), 2);
         assert_eq!(first_changed_line("", "x"), 1);
+    }
+
+    /// A change is in the bytes, whatever the file's times say; a link in a document's place
+    /// is a change, even to the same bytes; and a file of several megabytes is hashed as well.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_changed_when_its_bytes_differ_from_the_merge_base_or_it_is_no_longer_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+                .args(args)
+                .current_dir(root)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+        };
+        let big = "line of a long card\n".repeat(300_000);
+        git(&["init", "-q"]);
+        for (name, text) in [
+            ("same.md", "a\n"),
+            ("rewritten.md", "a\n"),
+            ("edited.md", "a\n"),
+            ("linked.md", "a\n"),
+            ("big.md", big.as_str()),
+            ("big-edited.md", big.as_str()),
+        ] {
+            std::fs::write(root.join(name), text).unwrap();
+        }
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "base"]);
+        std::fs::write(root.join("rewritten.md"), "a\n").unwrap();
+        std::fs::write(root.join("edited.md"), "b\n").unwrap();
+        std::fs::write(root.join("copy.md"), "a\n").unwrap();
+        std::fs::remove_file(root.join("linked.md")).unwrap();
+        std::os::unix::fs::symlink("copy.md", root.join("linked.md")).unwrap();
+        std::fs::write(root.join("big-edited.md"), format!("{big}x")).unwrap();
+        let changes = super::Changes::open(root, "HEAD").unwrap();
+        let judged = |rel: &str| changes.is_changed(rel);
+        assert!(!judged("same.md"));
+        assert!(!judged("rewritten.md"));
+        assert!(!judged("big.md"));
+        assert!(judged("edited.md"));
+        assert!(judged("linked.md"));
+        assert!(judged("big-edited.md"));
+        assert!(judged("copy.md"), "not at the merge base");
+        assert!(judged("missing.md"));
+        // Primed in parallel, the same answers.
+        let primed = super::Changes::open(root, "HEAD").unwrap();
+        let all = [
+            "same.md",
+            "rewritten.md",
+            "big.md",
+            "edited.md",
+            "linked.md",
+            "big-edited.md",
+            "copy.md",
+            "missing.md",
+        ];
+        primed.prime(all);
+        for rel in all {
+            assert_eq!(primed.is_changed(rel), judged(rel), "{rel}");
+        }
+        assert_eq!(primed.cache.borrow().len(), all.len());
     }
 }
