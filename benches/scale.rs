@@ -341,9 +341,10 @@ fn peak_mb(cmd: &Command) -> Option<f64> {
         c.current_dir(dir);
     }
     for (k, v) in cmd.get_envs() {
-        if let Some(v) = v {
-            c.env(k, v);
-        }
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
     }
     c.stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -627,6 +628,37 @@ fn size(docs: usize, runs: usize, peer_cli_max: usize, keep: Option<&Path>) -> V
             c
         },
     );
+    // Progress costs nothing when it is not drawn, and little when it is: the same check on a
+    // pseudo-terminal (util-linux `script`, human report), with `CI` set (no bar), as users get
+    // it (drawn once the run passes half a second: hidden below that) and drawn from the first
+    // document, measured alike.
+    if on_path("script", "--version") {
+        for (what, delay) in [
+            ("terminal: check --no-blame, no progress (CI set)", None),
+            (
+                "terminal: check --no-blame, progress after 0.5 s (default)",
+                Some("500"),
+            ),
+            (
+                "terminal: check --no-blame, progress shown at once",
+                Some("0"),
+            ),
+        ] {
+            let root = root.clone();
+            measure(&mut rows, what, runs, bytes, &[1], move || {
+                let mut c = Command::new("script");
+                c.arg("-qec")
+                    .arg(format!("{} check --no-blame", shell_quote(BIN)))
+                    .arg("/dev/null")
+                    .current_dir(&root);
+                match delay {
+                    Some(ms) => c.env_remove("CI").env("AIMS_LINT_PROGRESS_DELAY_MS", ms),
+                    None => c.env("CI", "true"),
+                };
+                c
+            });
+        }
+    }
     let me = std::env::current_exe().unwrap();
     for (mode, what) in [
         ("read", "floor: walk and read every document"),
@@ -889,6 +921,12 @@ fn summary(docs: usize, rows: &[Row], table: &mut String) {
     }
     if let Some(r) = ratio("floor: walk, read and parse", "floor: saphyr") {
         ratios.push(format!("parse floor / parsers alone {r:.2}x"));
+    }
+    if let Some(r) = ratio(
+        "terminal: check --no-blame, progress",
+        "terminal: check --no-blame, no",
+    ) {
+        ratios.push(format!("progress shown / no progress {r:.2}x"));
     }
     if let Some(r) = ratio("peer: ajv library", "check --no-blame") {
         ratios.push(format!("ajv library / check {r:.1}x"));
