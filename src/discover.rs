@@ -60,8 +60,16 @@ fn tracked(root: &Path, repo: Option<&gix::Repository>) -> BTreeSet<PathBuf> {
             Err(_) => return BTreeSet::new(),
         },
     };
-    let Ok(index) = repo.index_or_empty() else {
-        return BTreeSet::new();
+    // Read here and dropped after, not through the repository's index cache, which would
+    // keep it for the whole run (20 MB at 100,000 files).
+    let index = match gix::index::File::at(
+        repo.index_path(),
+        repo.object_hash(),
+        false,
+        gix::index::decode::Options::default(),
+    ) {
+        Ok(index) => index,
+        Err(_) => return BTreeSet::new(),
     };
     index
         .entries()

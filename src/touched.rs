@@ -100,7 +100,7 @@ pub fn errors_at_base(
         .map_err(|e| format!("--fail-on-regression: {e}"))?;
     let candidates = crate::discover::tree_candidates(dir.path(), files);
     let at_base = settings.moved(root, dir.path());
-    let outcome = run::lint(&candidates, &[], &at_base, registry, dir.path(), None);
+    let outcome = run::lint(candidates, Vec::new(), &at_base, registry, dir.path(), None);
     Ok(errors_per_control(&outcome.findings, registry))
 }
 

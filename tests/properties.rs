@@ -95,7 +95,14 @@ fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
             explicit: true,
         });
     }
-    let outcome = aims_lint::run::lint(&candidates, &[], &settings, &registry, dir.path(), None);
+    let outcome = aims_lint::run::lint(
+        candidates,
+        Vec::new(),
+        &settings,
+        &registry,
+        dir.path(),
+        None,
+    );
     assert!(!outcome.findings.is_empty());
     for f in &outcome.findings {
         let source = &f.source;

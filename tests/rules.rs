@@ -152,7 +152,7 @@ fn corpus_fixtures(
         let settings = Settings::defaults(repo.to_path_buf());
         let (candidates, _, errors) = discover::discover(&[repo.to_path_buf()], repo);
         assert!(errors.is_empty(), "{errors:?}");
-        aims_lint::run::lint(&candidates, &[], &settings, registry, repo, None)
+        aims_lint::run::lint(candidates, Vec::new(), &settings, registry, repo, None)
     };
     for repo in pass {
         let outcome = run(repo);
@@ -328,8 +328,8 @@ fn history_fixtures(
         assert!(errors.is_empty(), "{errors:?}");
         let git = aims_lint::git::open(repo.path()).unwrap();
         aims_lint::run::lint(
-            &candidates,
-            &[],
+            candidates,
+            Vec::new(),
             &settings,
             registry,
             repo.path(),

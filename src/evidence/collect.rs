@@ -122,8 +122,8 @@ fn at_commit(project: &Project, rev: &str, now: Option<&str>) -> miette::Result<
         .filter(|c| c.path.starts_with(&scope))
         .collect();
     let outcome = run::lint_at(
-        &candidates,
-        &[],
+        candidates,
+        Vec::new(),
         &settings,
         &registry,
         dir.path(),

@@ -27,10 +27,11 @@ pub struct Revision {
     pub commit: ObjectId,
     /// Its author time, seconds since the epoch.
     pub time: i64,
-    /// Its author's name, after `.mailmap`.
-    pub author: String,
+    /// Its author's name, after `.mailmap`; shared by every document the commit changed (a
+    /// first commit of 100,000 documents made as many copies, 10 MB).
+    pub author: std::sync::Arc<str>,
     /// Its author's e-mail, after `.mailmap`.
-    pub email: String,
+    pub email: std::sync::Arc<str>,
     /// The document's blob after the commit; `None` when the commit deleted it.
     pub blob: Option<ObjectId>,
     /// Its blob before the commit (in the parent); `None` when the commit added it.
@@ -127,17 +128,18 @@ pub fn log<S: std::hash::BuildHasher>(
             out.truncated = true;
             continue;
         };
-        let (time, author, email) = match commit.author() {
-            Ok(a) => {
-                let (name, email) = mailmap.resolve(a.name, a.email);
-                (
-                    a.time().map_or(0, |t| t.seconds),
-                    name.to_string(),
-                    email.to_string(),
-                )
-            }
-            Err(_) => (0, String::new(), String::new()),
-        };
+        let (time, author, email): (i64, std::sync::Arc<str>, std::sync::Arc<str>) =
+            match commit.author() {
+                Ok(a) => {
+                    let (name, email) = mailmap.resolve(a.name, a.email);
+                    (
+                        a.time().map_or(0, |t| t.seconds),
+                        std::sync::Arc::from(name.to_string()),
+                        std::sync::Arc::from(email.to_string()),
+                    )
+                }
+                Err(_) => (0, std::sync::Arc::from(""), std::sync::Arc::from("")),
+            };
         for (location, blob, previous) in changes {
             let Ok(path) = location.to_str() else {
                 continue;

@@ -34,8 +34,7 @@ pub(super) fn corpus_stage(
     {
         return;
     }
-    let mut entries: Vec<Entry> = Vec::with_capacity(files.len());
-    entries.extend(files.iter_mut().filter_map(|f| f.entry.take().map(|e| *e)));
+    let entries: Vec<Box<Entry>> = files.iter_mut().filter_map(|f| f.entry.take()).collect();
     let corpus = Corpus::new(entries);
     let cx = corpus::rules::Context::new(
         &corpus,

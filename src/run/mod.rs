@@ -83,8 +83,8 @@ pub enum History {
 /// [`lint_at`] with the documents as of `HEAD` (or outside git).
 #[must_use]
 pub fn lint(
-    candidates: &[Candidate],
-    context: &[Candidate],
+    candidates: Vec<Candidate>,
+    context: Vec<Candidate>,
     settings: &Settings,
     registry: &Registry,
     root: &Path,
@@ -103,8 +103,8 @@ pub fn lint(
 /// themselves, then waivers and selection on every finding alike.
 #[must_use]
 pub fn lint_at(
-    candidates: &[Candidate],
-    context: &[Candidate],
+    candidates: Vec<Candidate>,
+    context: Vec<Candidate>,
     settings: &Settings,
     registry: &Registry,
     root: &Path,
@@ -117,30 +117,31 @@ pub fn lint_at(
         today: &settings.today,
         registry,
     };
-    let all: Vec<(&Candidate, bool)> = candidates
-        .iter()
+    // Owned, and dropped once read: the paths of every file are not kept for the rest of the
+    // run (21 MB at 100,000 documents).
+    let all: Vec<(Candidate, bool)> = candidates
+        .into_iter()
         .map(|c| (c, true))
-        .chain(context.iter().map(|c| (c, false)))
+        .chain(context.into_iter().map(|c| (c, false)))
         .collect();
     crate::progress::stage("checking documents", all.len());
-    let results: Vec<FileResult> = all
+    let results: Vec<(FileResult, bool)> = all
         .par_iter()
         .map(|(c, report)| {
             let result = process(c, *report, settings, registry, &base, &cx);
             crate::progress::advance(1);
-            result
+            (result, *report)
         })
         .collect();
+    drop(all);
     let mut out = Outcome::default();
     let mut files: Vec<FileOutput> = Vec::with_capacity(results.len());
-    for r in results {
+    for (r, report) in results {
         match r {
             FileResult::Checked(file) => files.push(*file),
-            FileResult::Skipped(s) => {
-                if candidates.iter().any(|c| c.rel == s.rel) {
-                    out.skipped.push(s);
-                }
-            }
+            // A file read only for the corpus is not reported on, skipped or not.
+            FileResult::Skipped(s) if report => out.skipped.push(s),
+            FileResult::Skipped(_) => {}
             FileResult::Error(e) => out.errors.push(e),
         }
     }

@@ -218,8 +218,8 @@ impl Project {
                         .collect()
                 };
             let mut outcome = super::lint(
-                &candidates,
-                &context,
+                candidates,
+                context,
                 &self.settings,
                 &self.registry,
                 &self.root,
