@@ -176,6 +176,10 @@ pub struct Settings {
     pub today: String,
     /// Every threshold of [`THRESHOLDS`], with the value the file gives or the default.
     pub thresholds: BTreeMap<String, u64>,
+    /// With `--changed-since`: the repository's object hash, so that each document's blob id is
+    /// computed from the bytes the per-file stage reads (the gate then reads no document a
+    /// second time to tell whether it changed). `None` otherwise.
+    pub blob_ids: Option<gix::hash::Kind>,
     /// The file's text and the spans of the rule ids its selectors name, to check them once the
     /// rules are loaded.
     rule_ids: Option<(String, RuleIdSpans)>,
@@ -215,6 +219,7 @@ impl Settings {
                 .iter()
                 .map(|(name, default, _)| ((*name).to_string(), *default))
                 .collect(),
+            blob_ids: None,
             rule_ids: None,
         }
     }

@@ -553,3 +553,74 @@ fn fail_on_regression_reads_the_merge_base_with_a_configuration_named_by_a_relat
         assert!(kinds.contains(&"vendor-record"), "{config}: {kinds:?}");
     }
 }
+
+/// Whether a document changed is told by its bytes, as git stores them, whatever the check
+/// made of them: a byte-order mark removed is a change though the text checked is the same, a
+/// file written again with the same bytes is not, and documents the check could not read whole
+/// (too large, not UTF-8) are judged by their bytes as well.
+#[cfg(unix)]
+#[test]
+fn a_document_changed_when_its_bytes_differ_from_the_merge_base() {
+    let repo = Repo::new();
+    let bom = format!("\u{feff}{CARD}");
+    let crlf = CARD.replace('\n', "\r\n");
+    let large = format!("{CARD}{}", "padding line of a large card\n".repeat(45_000));
+    let mut latin1 = CARD.as_bytes().to_vec();
+    latin1.extend_from_slice(b"caf\xe9\n");
+    repo.write("model-cards/bom-same.md", &bom)
+        .write("model-cards/bom-removed.md", &bom)
+        .write("model-cards/crlf-same.md", &crlf)
+        .write("model-cards/crlf-to-lf.md", &crlf)
+        .write("model-cards/rewritten.md", CARD)
+        .write("model-cards/linked.md", CARD)
+        .write("model-cards/large-same.md", &large)
+        .write("model-cards/large-edited.md", &large)
+        .write("model-cards/latin1-same.md", &latin1)
+        .write("model-cards/latin1-edited.md", &latin1);
+    repo.commit();
+    repo.write("model-cards/bom-same.md", &bom)
+        .write("model-cards/bom-removed.md", CARD)
+        .write("model-cards/crlf-same.md", &crlf)
+        .write("model-cards/crlf-to-lf.md", CARD)
+        .write("model-cards/rewritten.md", CARD)
+        .write("model-cards/large-same.md", &large)
+        .write("model-cards/large-edited.md", format!("{large}x\n"))
+        .write("model-cards/latin1-same.md", &latin1)
+        .write(
+            "model-cards/latin1-edited.md",
+            [latin1.as_slice(), b"x\n"].concat(),
+        );
+    let linked = repo.path().join("model-cards/linked.md");
+    std::fs::remove_file(&linked).unwrap();
+    std::os::unix::fs::symlink("rewritten.md", &linked).unwrap();
+
+    let (all, _) = check_json(&repo, &[]);
+    let every: std::collections::BTreeSet<String> =
+        paths_of(&all).into_iter().map(|(p, _)| p).collect();
+    for same in [
+        "bom-same",
+        "crlf-same",
+        "rewritten",
+        "large-same",
+        "latin1-same",
+    ] {
+        assert!(
+            every.contains(&format!("model-cards/{same}.md")),
+            "{same} has findings on the whole repository: {every:?}"
+        );
+    }
+    let (report, code) = check_json(&repo, &["--changed-since", "HEAD"]);
+    assert_eq!(code, Some(1));
+    let changed: std::collections::BTreeSet<String> =
+        paths_of(&report).into_iter().map(|(p, _)| p).collect();
+    let expected: std::collections::BTreeSet<String> =
+        ["bom-removed", "crlf-to-lf", "large-edited", "latin1-edited"]
+            .iter()
+            .map(|n| format!("model-cards/{n}.md"))
+            .filter(|p| every.contains(p))
+            .collect();
+    assert_eq!(expected.len(), 4, "{every:?}");
+    // The link is not a document (discovery skips it): nothing of it to report.
+    assert!(!every.contains("model-cards/linked.md"));
+    assert_eq!(changed, expected);
+}

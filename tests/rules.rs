@@ -122,6 +122,7 @@ fn every_rule_passes_its_pass_fixtures_and_fails_its_fail_fixtures() {
                     rel: source.name().to_string(),
                     kind: kind.clone(),
                     reason: aims_lint::kinds::Reason::Config("fixture".into()),
+                    blob: None,
                 }],
                 ..Outcome::default()
             };

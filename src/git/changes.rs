@@ -314,6 +314,24 @@ impl Changes {
         changed
     }
 
+    /// The hash of the repository's objects (SHA-1, or SHA-256).
+    #[must_use]
+    pub fn object_hash(&self) -> gix::hash::Kind {
+        self.repo.object_hash()
+    }
+
+    /// Remember whether each of `files` changed from its blob id now, computed from the bytes
+    /// that were checked: [`Changes::is_changed`] then answers without reading it again. A path
+    /// the merge base did not have as a blob has changed.
+    pub fn prime_with_blobs<'r>(&self, files: impl IntoIterator<Item = (&'r str, ObjectId)>) {
+        let base = self.base_files();
+        let mut cache = self.cache.borrow_mut();
+        for (rel, now) in files {
+            let changed = base.get(rel) != Some(&Some(now));
+            cache.insert(rel.to_string(), changed);
+        }
+    }
+
     /// Find out which of `rels` changed, in parallel: [`Changes::is_changed`] then answers
     /// from memory. Each file is read once and hashed as git hashes a blob; no blob of the
     /// merge base is read.

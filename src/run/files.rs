@@ -56,8 +56,8 @@ pub(super) fn process(
         .strip_prefix(base)
         .ok()
         .map(|_| display(&c.path, base));
-    let text = match read_text(c, report, settings, rel_to_base.as_deref()) {
-        Ok(text) => text,
+    let (text, blob) = match read_text(c, report, settings, rel_to_base.as_deref()) {
+        Ok(read) => read,
         Err(result) => return result,
     };
     let source = SourceFile::new(c.rel.clone(), text);
@@ -117,6 +117,7 @@ pub(super) fn process(
             rel: c.rel.clone(),
             kind,
             reason,
+            blob,
         },
         findings,
         waivers,
@@ -133,15 +134,16 @@ fn skipped(c: &Candidate, reason: &str) -> FileResult {
     })
 }
 
-/// The text of `c` without a byte-order mark, or what to report instead: a file too large or
-/// not UTF-8 is a finding when its path makes it an AIMS document (nothing is silently lost),
-/// and skipped otherwise; a binary file is skipped.
+/// The text of `c` without a byte-order mark, and the blob id of its bytes when the settings
+/// ask for it; or what to report instead: a file too large or not UTF-8 is a finding when its
+/// path makes it an AIMS document (nothing is silently lost), and skipped otherwise; a binary
+/// file is skipped.
 fn read_text(
     c: &Candidate,
     report: bool,
     settings: &Settings,
     rel_to_base: Option<&str>,
-) -> Result<String, FileResult> {
+) -> Result<(String, Option<gix::ObjectId>), FileResult> {
     let by_path = || kinds::by_path(settings, rel_to_base, &c.rel);
     let finding = |kind: String, reason: Reason, f: Finding| {
         FileResult::Checked(Box::new(FileOutput {
@@ -149,6 +151,7 @@ fn read_text(
                 rel: c.rel.clone(),
                 kind,
                 reason,
+                blob: None,
             },
             findings: vec![f],
             waivers: None,
@@ -178,6 +181,13 @@ fn read_text(
     file.take(settings.max_file_size + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| FileResult::Error(format!("{}: {e}", c.rel)))?;
+    // The bytes as git would store them, of a regular file only: what a link points at is not
+    // the link's blob, and the gate decides about links on its own.
+    let blob = settings
+        .blob_ids
+        .filter(|_| bytes.len() as u64 <= settings.max_file_size)
+        .filter(|_| std::fs::symlink_metadata(&c.path).is_ok_and(|m| m.is_file()))
+        .and_then(|hash| gix::objs::compute_hash(hash, gix::objs::Kind::Blob, &bytes).ok());
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     if !utf16 && bytes[..bytes.len().min(SNIFF)].contains(&0) {
         return Err(skipped(c, "binary file"));
@@ -205,8 +215,9 @@ fn read_text(
         }
         None => skipped(c, "not UTF-8"),
     })?;
-    Ok(match text.strip_prefix('\u{feff}') {
+    let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
-    })
+    };
+    Ok((text, blob))
 }

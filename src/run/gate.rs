@@ -21,7 +21,14 @@ pub(super) fn narrow_to_changes(
     allow_gate_changes: bool,
 ) -> miette::Result<Vec<(String, String)>> {
     let mut since = changes.since();
-    // Whether each document and each file with a finding changed, found out at once.
+    // Whether each document and each file with a finding changed, found out at once: from the
+    // blob ids of the bytes that were checked, and by reading the rest.
+    changes.prime_with_blobs(
+        outcome
+            .documents
+            .iter()
+            .filter_map(|d| Some((d.rel.as_str(), d.blob?))),
+    );
     changes.prime(
         outcome
             .documents

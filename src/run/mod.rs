@@ -43,6 +43,9 @@ pub struct Checked {
     pub kind: String,
     /// Why it has that kind.
     pub reason: Reason,
+    /// Its blob id, from the bytes that were checked, when the settings ask for it
+    /// ([`Settings::blob_ids`]) and it is a regular file that could be read whole.
+    pub blob: Option<gix::ObjectId>,
 }
 
 /// Everything a run found.
@@ -263,7 +266,16 @@ fn check_on_this_pool(project: &Project, request: &Request<'_>) -> miette::Resul
         .map(|file| Baseline::read(file).map(|b| (file, b)))
         .transpose()
         .map_err(|e| miette::miette!("{e}"))?;
-    let mut outcome = project.lint(request.paths, None)?;
+    // With a merge base to compare with, each document's blob id is taken from the bytes the
+    // check reads: the gate then reads no document a second time.
+    let mut outcome = match &changes {
+        Some(changes) => {
+            let mut settings = project.settings.clone();
+            settings.blob_ids = Some(changes.object_hash());
+            project.lint_with(request.paths, None, &settings)?
+        }
+        None => project.lint(request.paths, None)?,
+    };
     if let Some(changes) = &changes {
         let (settings, registry) = (&project.settings, &project.registry);
         let now = touched::errors_per_control(&outcome.findings, registry);

@@ -181,6 +181,20 @@ impl Project {
     /// # Errors
     /// The thread pool cannot be built.
     pub fn lint(&self, paths: &[PathBuf], threads: Option<usize>) -> miette::Result<Outcome> {
+        self.lint_with(paths, threads, &self.settings)
+    }
+
+    /// [`Project::lint`] with `settings` in place of the project's (the same, with what a
+    /// command adds to them).
+    ///
+    /// # Errors
+    /// The thread pool cannot be built.
+    pub fn lint_with(
+        &self,
+        paths: &[PathBuf],
+        threads: Option<usize>,
+        settings: &crate::config::Settings,
+    ) -> miette::Result<Outcome> {
         let paths = if paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
@@ -201,7 +215,7 @@ impl Project {
             // The corpus rules see every document under aims-lint.toml's folder: a run on some
             // files (as pre-commit makes it) reads the others for the corpus, and reports on the
             // files named only.
-            let scope = absolute(&self.settings.base);
+            let scope = absolute(&settings.base);
             let context: Vec<discover::Candidate> =
                 if paths.iter().any(|p| scope.starts_with(absolute(p))) {
                     Vec::new()
@@ -220,7 +234,7 @@ impl Project {
             let mut outcome = super::lint(
                 candidates,
                 context,
-                &self.settings,
+                settings,
                 &self.registry,
                 &self.root,
                 self.git.as_ref(),
