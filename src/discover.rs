@@ -47,6 +47,22 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Why a link found by the walk is not read.
+pub const LINK: &str = "symbolic link (not followed)";
+/// Why a link named on the command line is not read.
+pub const LINK_OUT: &str = "symbolic link to a file outside the repository";
+/// Why a device, socket or pipe is not read.
+pub const SPECIAL: &str = "not a regular file (a device, socket or pipe)";
+
+impl Skipped {
+    /// Whether it was not read for being a link or a special file, not a regular one: where a
+    /// document would be, that is a finding (`file-not-regular`), not a skip.
+    #[must_use]
+    pub fn is_not_regular(&self) -> bool {
+        [LINK, LINK_OUT, SPECIAL].contains(&self.reason.as_str())
+    }
+}
+
 /// The paths git tracks in the repository at `root`, absolute; empty outside a repository.
 fn tracked(root: &Path, repo: Option<&gix::Repository>) -> BTreeSet<PathBuf> {
     let opened;
@@ -62,14 +78,13 @@ fn tracked(root: &Path, repo: Option<&gix::Repository>) -> BTreeSet<PathBuf> {
     };
     // Read here and dropped after, not through the repository's index cache, which would
     // keep it for the whole run (20 MB at 100,000 files).
-    let index = match gix::index::File::at(
+    let Ok(index) = gix::index::File::at(
         repo.index_path(),
         repo.object_hash(),
         false,
         gix::index::decode::Options::default(),
-    ) {
-        Ok(index) => index,
-        Err(_) => return BTreeSet::new(),
+    ) else {
+        return BTreeSet::new();
     };
     index
         .entries()
@@ -249,7 +264,7 @@ impl Walk<'_> {
             if ft.is_symlink() {
                 out.skipped.push(Skipped {
                     rel: display(&path, self.root),
-                    reason: "symbolic link (not followed)".into(),
+                    reason: LINK.into(),
                 });
             } else if ft.is_file() {
                 out.found.push(Candidate {
@@ -260,7 +275,7 @@ impl Walk<'_> {
             } else {
                 out.skipped.push(Skipped {
                     rel: display(&path, self.root),
-                    reason: "not a regular file (a device, socket or pipe)".into(),
+                    reason: SPECIAL.into(),
                 });
             }
         }
@@ -306,7 +321,7 @@ pub fn discover_in(
                     _ => {
                         out.skipped.push(Skipped {
                             rel: display(given, root),
-                            reason: "symbolic link to a file outside the repository".into(),
+                            reason: LINK_OUT.into(),
                         });
                         continue;
                     }

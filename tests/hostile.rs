@@ -923,3 +923,68 @@ fn a_document_whose_kind_changes_in_a_pull_request_is_a_finding() {
         .to_string();
     assert!(detail.starts_with("a `risk-register` at main"), "{detail}");
 }
+
+/// A pull request replaces a failing model card by a link (to a file of the repository, to
+/// one outside it, to a device) or by a named pipe: nothing is read through it, and the gate
+/// fails on `file-not-regular` at the card's path, on the whole repository and with
+/// `--changed-since`. Before, the card was skipped and the run passed.
+#[cfg(unix)]
+#[test]
+fn a_link_or_a_pipe_in_the_place_of_a_document_fails_the_gate() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("card.md"), FAILING_CARD).unwrap();
+    let outside_card = outside.path().join("card.md");
+    for replacement in ["notes/card.md", "outside", "/dev/zero", "pipe"] {
+        let repo = Repo::new();
+        repo.write("model-cards/router.md", FAILING_CARD)
+            .write("notes/card.md", "# Notes\n");
+        repo.commit();
+        repo.git(&["checkout", "-q", "-b", "feature"]);
+        let card = repo.path().join("model-cards/router.md");
+        std::fs::remove_file(&card).unwrap();
+        match replacement {
+            "outside" => std::os::unix::fs::symlink(&outside_card, &card).unwrap(),
+            "pipe" => {
+                let status = std::process::Command::new("mkfifo")
+                    .arg(&card)
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            }
+            "/dev/zero" => std::os::unix::fs::symlink("/dev/zero", &card).unwrap(),
+            target => std::os::unix::fs::symlink(format!("../{target}"), &card).unwrap(),
+        }
+        if replacement != "pipe" {
+            repo.commit();
+        }
+        for args in [
+            &["check", "--no-blame", "--format", "concise"][..],
+            &[
+                "check",
+                "--no-blame",
+                "--format",
+                "concise",
+                "--changed-since",
+                "main",
+            ][..],
+        ] {
+            let started = std::time::Instant::now();
+            let out = repo.run(args);
+            assert!(started.elapsed().as_secs() < 20, "{replacement}: too slow");
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{replacement} {args:?}: {}{}",
+                stdout(&out),
+                stderr(&out)
+            );
+            let so = stdout(&out);
+            assert!(
+                so.lines()
+                    .any(|l| l.starts_with("model-cards/router.md:1:1: error[file-not-regular]")),
+                "{replacement} {args:?}: {so}"
+            );
+            assert!(!so.contains("Uses"), "nothing is read through it: {so}");
+        }
+    }
+}

@@ -464,9 +464,6 @@ impl Entry {
         let approved_by = located(&["/approved_by", "/aims/approved_by"]);
         let reviewed = located(&["/last_reviewed"]);
         let interval = located(&["/review_interval_months"]).and_then(|(v, _)| v.parse().ok());
-        // Kept for the whole run, for every document: no room to grow.
-        names.shrink_to_fit();
-        cited.shrink_to_fit();
         Self {
             rel: place.rel.to_string(),
             base: place.rel_to_base.and_then(|r| {
@@ -477,10 +474,10 @@ impl Entry {
             kind: kind.to_string(),
             id,
             anchor,
-            names,
+            names: shrunk(names),
             system,
             stage,
-            cited,
+            cited: shrunk(cited),
             people,
             controls,
             persons,
@@ -489,6 +486,11 @@ impl Entry {
             interval,
         }
     }
+}
+
+/// `v` without room to grow: an entry is kept for the whole run, for every document.
+fn shrunk<T>(v: Vec<T>) -> Vec<T> {
+    v.into_boxed_slice().into_vec()
 }
 
 /// Each person of a roles file, by every name and e-mail they go by, normalised.

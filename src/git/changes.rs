@@ -95,6 +95,27 @@ pub struct Changes {
     base_files: std::cell::OnceCell<BTreeMap<String, Option<ObjectId>>>,
 }
 
+/// The most the gate reads of one file, now or at the merge base, to compare its versions: the
+/// ceiling of `max-file-size`. A larger file counts as changed without being read.
+const MAX_COMPARED: u64 = 64 << 20;
+
+/// The bytes of the regular file at `path`, if it is one of at most [`MAX_COMPARED`] bytes: a
+/// link is not followed (it may lead to `/dev/zero`), and a device or pipe is not opened.
+pub(crate) fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_COMPARED {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?);
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_COMPARED + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= MAX_COMPARED).then_some(bytes)
+}
+
 /// Whether the bytes of `rel` in the work tree under `root` differ from its blob at the merge
 /// base (`base`), by the blob's id: the file streamed through git's blob hash, so that a file
 /// of any size costs bounded memory. A file that was not a blob there, is not a regular file
@@ -209,6 +230,10 @@ impl Changes {
     /// a file there.
     fn base_bytes(&self, rel: &str) -> Option<Vec<u8>> {
         let id = (*self.base_files().get(rel)?)?;
+        // Bounded as the work tree's side is: a huge blob is not inflated to be compared.
+        if self.repo.find_header(id).ok()?.size() > MAX_COMPARED {
+            return None;
+        }
         Some(self.repo.find_object(id).ok()?.detach().data)
     }
 
@@ -245,9 +270,10 @@ impl Changes {
             return None;
         }
         let base = self.base_bytes(rel);
-        // A file that cannot be read back by its reported name (one whose name is not UTF-8)
-        // cannot be compared: it counts as changed, so that its findings are kept.
-        let Ok(now) = std::fs::read(self.root.join(rel)) else {
+        // A file that cannot be read back by its reported name (one whose name is not UTF-8),
+        // a link, a special file or a huge one is not compared: it counts as changed, so that
+        // its findings are kept.
+        let Some(now) = read_regular(&self.root.join(rel)) else {
             return Some((Vec::new(), base));
         };
         (base.as_ref() != Some(&now)).then_some((now, base))
@@ -569,8 +595,9 @@ impl Changes {
                     // Only files of the same size are read and compared.
                     checked.iter().any(|c| {
                         let file = self.root.join(c);
-                        std::fs::metadata(&file).is_ok_and(|m| m.len() == old.len() as u64)
-                            && std::fs::read(&file).is_ok_and(|now| now == old)
+                        std::fs::symlink_metadata(&file)
+                            .is_ok_and(|m| m.is_file() && m.len() == old.len() as u64)
+                            && read_regular(&file).is_some_and(|now| now == old)
                     })
                 });
             if !moved {

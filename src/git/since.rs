@@ -77,7 +77,7 @@ impl Changes {
                 .and_then(|t| t.lookup_entry_by_path(rel.as_str()).ok().flatten())
                 .and_then(|e| e.object().ok())
                 .map(|o| o.detach().data);
-            let now = std::fs::read(self.root.join(rel.as_str())).ok();
+            let now = super::changes::read_regular(&self.root.join(rel.as_str()));
             authors.uncommitted = at_head != now;
         }
         out

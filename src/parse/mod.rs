@@ -93,10 +93,11 @@ syntax_rule!(FRONT_MATTER_UNTERMINATED, "front-matter-unterminated");
 syntax_rule!(FRONT_MATTER_NOT_MAPPING, "front-matter-not-mapping");
 syntax_rule!(FILE_NOT_UTF8, "file-not-utf8");
 syntax_rule!(FILE_TOO_LARGE, "file-too-large");
+syntax_rule!(FILE_NOT_REGULAR, "file-not-regular");
 
 /// All syntax rules, for `rules` listings and docs.
 #[must_use]
-pub fn syntax_rules() -> [&'static Arc<RuleInfo>; 7] {
+pub fn syntax_rules() -> [&'static Arc<RuleInfo>; 8] {
     [
         &YAML_SYNTAX,
         &JSON_SYNTAX,
@@ -105,6 +106,7 @@ pub fn syntax_rules() -> [&'static Arc<RuleInfo>; 7] {
         &FRONT_MATTER_NOT_MAPPING,
         &FILE_NOT_UTF8,
         &FILE_TOO_LARGE,
+        &FILE_NOT_REGULAR,
     ]
 }
 

@@ -239,7 +239,7 @@ fn summary(outcome: &Outcome) -> (String, &'static str) {
             plural(total, "finding"),
             plural(docs, "document")
         )
-    } else if docs == 0 {
+    } else if total == 0 && docs == 0 {
         format!("{mark} no AIMS documents found: nothing was checked")
     } else if total == 0 {
         format!("{mark} no findings in {}", plural(docs, "document"))
@@ -249,18 +249,29 @@ fn summary(outcome: &Outcome) -> (String, &'static str) {
             .filter(|s| counts.of_severity(*s) > 0)
             .map(|s| plural(counts.of_severity(s), s.as_str()))
             .collect();
-        let with = outcome
-            .findings
-            .iter()
-            .map(Finding::path)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
-        format!(
-            "{mark} {} ({}) in {with} of {} checked",
-            plural(total, "finding"),
-            parts.join(", "),
-            plural(docs, "document")
-        )
+        // Findings are on documents, and on files that are not (the configuration a change
+        // edited, a link in a document's place): each counted where it is.
+        let documents: std::collections::BTreeSet<&str> =
+            outcome.documents.iter().map(|d| d.rel.as_str()).collect();
+        let paths: std::collections::BTreeSet<&str> =
+            outcome.findings.iter().map(Finding::path).collect();
+        let with = paths.iter().filter(|p| documents.contains(*p)).count();
+        let elsewhere = plural(paths.len() - with, "other file");
+        let found = format!("{mark} {} ({})", plural(total, "finding"), parts.join(", "));
+        match (docs, with) {
+            (0, _) => format!("{found} in {elsewhere}; no AIMS document was checked"),
+            _ if with == paths.len() => {
+                format!("{found} in {with} of {} checked", plural(docs, "document"))
+            }
+            (_, 0) => format!(
+                "{found} in {elsewhere}, none in the {} checked",
+                plural(docs, "document")
+            ),
+            _ => format!(
+                "{found} in {with} of {} checked and in {elsewhere}",
+                plural(docs, "document")
+            ),
+        }
     };
     if outcome.baselined > 0 {
         let _ = write!(

@@ -11,7 +11,7 @@ use crate::corpus::{self, Entry};
 use crate::discover::{Candidate, Skipped, absolute, display};
 use crate::finding::Finding;
 use crate::kinds::{self, Classified, Reason};
-use crate::parse::{self, FILE_NOT_UTF8, FILE_TOO_LARGE, Format};
+use crate::parse::{self, FILE_NOT_REGULAR, FILE_NOT_UTF8, FILE_TOO_LARGE, Format};
 use crate::rules::Registry;
 use crate::source::{SourceFile, Span};
 use crate::suppress::{self, Waivers};
@@ -125,6 +125,36 @@ pub(super) fn process(
         entry,
         report,
     }))
+}
+
+/// The `file-not-regular` finding of a link or a special file that discovery did not read
+/// (`s`) where its path makes it an AIMS document, its severity as the selection makes it: a
+/// pull request could otherwise put a link in the place of a failing document and pass. `None`
+/// when its path makes it no document, or the selection turns the rule off.
+pub(super) fn not_regular(s: &Skipped, settings: &Settings, root: &Path) -> Option<Finding> {
+    let path = root.join(&s.rel);
+    let base = absolute(&settings.base);
+    let rel_to_base = absolute(&path)
+        .strip_prefix(&base)
+        .ok()
+        .map(|_| display(&path, &base));
+    kinds::by_path(settings, rel_to_base.as_deref(), &s.rel)?;
+    let severity = settings
+        .selection
+        .apply(rel_to_base.as_deref(), &FILE_NOT_REGULAR)?;
+    let source = SourceFile::new(s.rel.clone(), String::new());
+    let mut f = Finding::new(
+        &FILE_NOT_REGULAR,
+        &source,
+        Span::point(source.pos_at_byte(0)),
+    )
+    .with_detail(match s.reason.as_str() {
+        crate::discover::LINK => "a symbolic link, which aims-lint does not follow",
+        crate::discover::LINK_OUT => "a symbolic link to a file outside the repository",
+        _ => "a device, a socket or a pipe",
+    });
+    f.severity = severity;
+    Some(f)
 }
 
 fn skipped(c: &Candidate, reason: &str) -> FileResult {

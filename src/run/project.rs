@@ -239,7 +239,18 @@ impl Project {
                 &self.root,
                 self.git.as_ref(),
             );
+            // A link or a special file where a document would be stays skipped (`files` says
+            // why) and is a finding: the gate does not pass over a document it did not read.
+            outcome.findings.extend(
+                skipped
+                    .iter()
+                    .filter(|s| s.is_not_regular())
+                    .filter_map(|s| super::files::not_regular(s, settings, &self.root)),
+            );
             outcome.skipped.extend(skipped);
+            outcome
+                .findings
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             outcome.skipped.sort();
             outcome.errors.extend(errors);
             outcome
