@@ -97,7 +97,7 @@ pub struct Changes {
 
 /// The most the gate reads of one file, now or at the merge base, to compare its versions: the
 /// ceiling of `max-file-size`. A larger file counts as changed without being read.
-const MAX_COMPARED: u64 = 64 << 20;
+pub(crate) const MAX_COMPARED: u64 = 64 << 20;
 
 /// The bytes of the regular file at `path`, if it is one of at most [`MAX_COMPARED`] bytes: a
 /// link is not followed (it may lead to `/dev/zero`), and a device or pipe is not opened.

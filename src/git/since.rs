@@ -72,13 +72,21 @@ impl Changes {
         }
         let head_tree = repo.head_tree().ok();
         for (rel, authors) in &mut out {
-            let at_head = head_tree
+            let entry = head_tree
                 .as_ref()
-                .and_then(|t| t.lookup_entry_by_path(rel.as_str()).ok().flatten())
+                .and_then(|t| t.lookup_entry_by_path(rel.as_str()).ok().flatten());
+            // Compared within the bounds the gate reads anything in; a larger blob is not
+            // inflated, and counts as changed.
+            let too_large = entry.as_ref().is_some_and(|e| {
+                repo.find_header(e.object_id())
+                    .map_or(true, |h| h.size() > super::changes::MAX_COMPARED)
+            });
+            let at_head = entry
+                .filter(|_| !too_large)
                 .and_then(|e| e.object().ok())
                 .map(|o| o.detach().data);
             let now = super::changes::read_regular(&self.root.join(rel.as_str()));
-            authors.uncommitted = at_head != now;
+            authors.uncommitted = too_large || at_head != now;
         }
         out
     }
