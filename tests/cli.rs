@@ -425,6 +425,17 @@ fn hostile_files_give_findings_not_crashes() {
         "{out}"
     );
     assert!(out.contains("symbolic link (not followed)"), "{out}");
+    // A link in a document's place is listed as not read, with or without `--all`.
+    for args in [&["files", "--all"][..], &["files"][..]] {
+        let out = stdout(&repo.run(args));
+        assert!(
+            out.lines().any(|l| l.starts_with("(not read)")
+                && l.contains("model-cards/outside.md")
+                && l.ends_with("symbolic link (not followed): a `file-not-regular` error")),
+            "{args:?}: {out}"
+        );
+    }
+    assert!(!stdout(&repo.run(&["files"])).contains("(skipped)"));
 }
 
 fn corpus() -> Option<PathBuf> {

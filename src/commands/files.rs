@@ -43,16 +43,28 @@ pub fn files(args: &FilesArgs) -> miette::Result<ExitStatus> {
                 visible(&d.reason.to_string())
             )?;
         }
-        if args.all {
-            for s in &outcome.skipped {
-                writeln!(
-                    out,
-                    "{:<28} {:<width$}  {}",
-                    "(skipped)",
-                    visible(&s.rel),
-                    visible(&s.reason)
-                )?;
-            }
+        // A link or a special file in a document's place is not read and is an error: listed
+        // whether or not `--all` asks for what was left alone.
+        let not_read: std::collections::BTreeSet<&str> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.rule.id == crate::parse::FILE_NOT_REGULAR.id)
+            .map(crate::finding::Finding::path)
+            .collect();
+        for s in &outcome.skipped {
+            let (label, note) = if not_read.contains(s.rel.as_str()) {
+                ("(not read)", ": a `file-not-regular` error")
+            } else if args.all {
+                ("(skipped)", "")
+            } else {
+                continue;
+            };
+            writeln!(
+                out,
+                "{label:<28} {:<width$}  {}{note}",
+                visible(&s.rel),
+                visible(&s.reason)
+            )?;
         }
         Ok(())
     })?;
