@@ -54,12 +54,23 @@ pub const LINK_OUT: &str = "symbolic link to a file outside the repository";
 /// Why a device, socket or pipe is not read.
 pub const SPECIAL: &str = "not a regular file (a device, socket or pipe)";
 
+/// Each reason a file is not read for not being a regular one, with what a finding calls it.
+const NOT_REGULAR: [(&str, &str); 3] = [
+    (LINK, "a symbolic link, which aims-lint does not follow"),
+    (LINK_OUT, "a symbolic link to a file outside the repository"),
+    (SPECIAL, "a device, a socket or a pipe"),
+];
+
 impl Skipped {
-    /// Whether it was not read for being a link or a special file, not a regular one: where a
-    /// document would be, that is a finding (`file-not-regular`), not a skip.
+    /// What it is, when it was not read for being a link or a special file rather than a
+    /// regular one: where a document would be, that is a finding (`file-not-regular`), not a
+    /// skip.
     #[must_use]
-    pub fn is_not_regular(&self) -> bool {
-        [LINK, LINK_OUT, SPECIAL].contains(&self.reason.as_str())
+    pub fn not_regular(&self) -> Option<&'static str> {
+        NOT_REGULAR
+            .iter()
+            .find(|(reason, _)| *reason == self.reason)
+            .map(|(_, what)| *what)
     }
 }
 
@@ -288,6 +299,50 @@ pub fn discover(paths: &[PathBuf], root: &Path) -> (Vec<Candidate>, Vec<Skipped>
     discover_in(paths, root, None)
 }
 
+/// A path named on the command line that is not a folder: a candidate (a regular file, or a
+/// link to one inside the repository) or a skip; `false` for a folder, which is walked.
+fn named_file(given: &Path, meta: &std::fs::Metadata, root: &Path, out: &mut Walked) -> bool {
+    if given.is_dir() {
+        return false;
+    }
+    let link = meta.file_type().is_symlink();
+    let mut skip = |reason: &str| {
+        out.skipped.push(Skipped {
+            rel: display(given, root),
+            reason: reason.into(),
+        });
+    };
+    // A link named on the command line is followed only if it stays inside the repository.
+    if link && given.is_file() {
+        let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if !given
+            .canonicalize()
+            .is_ok_and(|real| real.starts_with(&real_root))
+        {
+            skip(LINK_OUT);
+            return true;
+        }
+    }
+    if given.components().any(|c| c.as_os_str() == ".aims-lint")
+        || Format::from_path(&given.to_string_lossy()).is_none()
+    {
+        return true;
+    }
+    if given.is_file() {
+        out.found.push(Candidate {
+            rel: display(given, root),
+            path: given.to_path_buf(),
+            explicit: true,
+        });
+    } else {
+        // A device or a pipe, or a link to one or to nothing: not opened, and skipped as the
+        // walk skips one (a `file-not-regular` finding where its path makes a document),
+        // rather than walked as a folder.
+        skip(if link { LINK } else { SPECIAL });
+    }
+    true
+}
+
 /// [`discover`], reading the tracked files with `repo` (the run's repository handle) rather
 /// than opening the repository again.
 #[must_use]
@@ -311,33 +366,7 @@ pub fn discover_in(
                 continue;
             }
         };
-        if meta.is_file() || meta.file_type().is_symlink() && given.is_file() {
-            if meta.file_type().is_symlink() {
-                // A link named on the command line is followed only if it stays inside the
-                // repository.
-                let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-                match given.canonicalize() {
-                    Ok(real) if real.starts_with(&real_root) => {}
-                    _ => {
-                        out.skipped.push(Skipped {
-                            rel: display(given, root),
-                            reason: LINK_OUT.into(),
-                        });
-                        continue;
-                    }
-                }
-            }
-            let rel = display(given, root);
-            if given.components().any(|c| c.as_os_str() == ".aims-lint") {
-                continue;
-            }
-            if Format::from_path(&given.to_string_lossy()).is_some() {
-                out.found.push(Candidate {
-                    rel,
-                    path: given.clone(),
-                    explicit: true,
-                });
-            }
+        if named_file(given, &meta, root, &mut out) {
             continue;
         }
         if !tracked_read {

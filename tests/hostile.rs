@@ -986,5 +986,35 @@ fn a_link_or_a_pipe_in_the_place_of_a_document_fails_the_gate() {
             );
             assert!(!so.contains("Uses"), "nothing is read through it: {so}");
         }
+        // The job summary lists it: with no document left, it must not read as nothing found.
+        let md = stdout(&repo.run(&["check", "--no-blame", "--format", "markdown"]));
+        assert!(
+            md.contains("`file-not-regular`") && !md.contains("no AIMS documents found"),
+            "{replacement}: {md}"
+        );
+        // Named on the command line (as pre-commit passes files), the same finding, not an
+        // error of the walk; a link that stays in the repository is followed there.
+        let out = repo.run(&[
+            "check",
+            "--no-blame",
+            "--format",
+            "concise",
+            "model-cards/router.md",
+        ]);
+        let so = stdout(&out);
+        if replacement == "notes/card.md" {
+            assert!(!so.contains("file-not-regular"), "{so}");
+        } else {
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{replacement}: {}",
+                stderr(&out)
+            );
+            assert!(
+                so.starts_with("model-cards/router.md:1:1: error[file-not-regular]"),
+                "{replacement}: {so}"
+            );
+        }
     }
 }

@@ -101,19 +101,8 @@ pub(crate) const MAX_COMPARED: u64 = 64 << 20;
 
 /// The bytes of the regular file at `path`, if it is one of at most [`MAX_COMPARED`] bytes: a
 /// link is not followed (it may lead to `/dev/zero`), and a device or pipe is not opened.
-pub(crate) fn read_regular(path: &Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_COMPARED {
-        return None;
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?);
-    std::fs::File::open(path)
-        .ok()?
-        .take(MAX_COMPARED + 1)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    (bytes.len() as u64 <= MAX_COMPARED).then_some(bytes)
+pub(crate) fn read_compared(path: &Path) -> Option<Vec<u8>> {
+    crate::source::read_regular_bytes(path, MAX_COMPARED).ok()
 }
 
 /// Whether the bytes of `rel` in the work tree under `root` differ from its blob at the merge
@@ -273,7 +262,7 @@ impl Changes {
         // A file that cannot be read back by its reported name (one whose name is not UTF-8),
         // a link, a special file or a huge one is not compared: it counts as changed, so that
         // its findings are kept.
-        let Some(now) = read_regular(&self.root.join(rel)) else {
+        let Some(now) = read_compared(&self.root.join(rel)) else {
             return Some((Vec::new(), base));
         };
         (base.as_ref() != Some(&now)).then_some((now, base))
@@ -597,7 +586,7 @@ impl Changes {
                         let file = self.root.join(c);
                         std::fs::symlink_metadata(&file)
                             .is_ok_and(|m| m.is_file() && m.len() == old.len() as u64)
-                            && read_regular(&file).is_some_and(|now| now == old)
+                            && read_compared(&file).is_some_and(|now| now == old)
                     })
                 });
             if !moved {

@@ -85,7 +85,7 @@ impl Changes {
                 .filter(|_| !too_large)
                 .and_then(|e| e.object().ok())
                 .map(|o| o.detach().data);
-            let now = super::changes::read_regular(&self.root.join(rel.as_str()));
+            let now = super::changes::read_compared(&self.root.join(rel.as_str()));
             authors.uncommitted = too_large || at_head != now;
         }
         out

@@ -258,19 +258,12 @@ fn summary(outcome: &Outcome) -> (String, &'static str) {
         let with = paths.iter().filter(|p| documents.contains(*p)).count();
         let elsewhere = plural(paths.len() - with, "other file");
         let found = format!("{mark} {} ({})", plural(total, "finding"), parts.join(", "));
-        match (docs, with) {
-            (0, _) => format!("{found} in {elsewhere}; no AIMS document was checked"),
-            _ if with == paths.len() => {
-                format!("{found} in {with} of {} checked", plural(docs, "document"))
-            }
-            (_, 0) => format!(
-                "{found} in {elsewhere}, none in the {} checked",
-                plural(docs, "document")
-            ),
-            _ => format!(
-                "{found} in {with} of {} checked and in {elsewhere}",
-                plural(docs, "document")
-            ),
+        let checked = plural(docs, "document");
+        match (docs, with, paths.len() - with) {
+            (0, _, _) => format!("{found} in {elsewhere}; no AIMS document was checked"),
+            (_, _, 0) => format!("{found} in {with} of {checked} checked"),
+            (_, 0, _) => format!("{found} in {elsewhere}, none in the {checked} checked"),
+            _ => format!("{found} in {with} of {checked} checked and in {elsewhere}"),
         }
     };
     if outcome.baselined > 0 {

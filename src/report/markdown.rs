@@ -211,7 +211,9 @@ fn verdict(out: &mut dyn Write, outcome: &Outcome) -> io::Result<bool> {
         if total == 0 {
             return Ok(false);
         }
-    } else if outcome.documents.is_empty() {
+    } else if outcome.documents.is_empty() && total == 0 {
+        // With findings and no document (a link in the only document's place, every document
+        // deleted), the findings follow: the summary must not read as nothing to see.
         writeln!(
             out,
             "## aims-lint: no AIMS documents found\n\nNothing was checked."

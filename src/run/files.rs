@@ -132,6 +132,7 @@ pub(super) fn process(
 /// pull request could otherwise put a link in the place of a failing document and pass. `None`
 /// when its path makes it no document, or the selection turns the rule off.
 pub(super) fn not_regular(s: &Skipped, settings: &Settings, root: &Path) -> Option<Finding> {
+    let what = s.not_regular()?;
     let path = root.join(&s.rel);
     let base = absolute(&settings.base);
     let rel_to_base = absolute(&path)
@@ -148,11 +149,7 @@ pub(super) fn not_regular(s: &Skipped, settings: &Settings, root: &Path) -> Opti
         &source,
         Span::point(source.pos_at_byte(0)),
     )
-    .with_detail(match s.reason.as_str() {
-        crate::discover::LINK => "a symbolic link, which aims-lint does not follow",
-        crate::discover::LINK_OUT => "a symbolic link to a file outside the repository",
-        _ => "a device, a socket or a pipe",
-    });
+    .with_detail(what);
     f.severity = severity;
     Some(f)
 }
@@ -216,7 +213,8 @@ fn read_text(
     let blob = settings
         .blob_ids
         .filter(|_| bytes.len() as u64 <= settings.max_file_size)
-        .filter(|_| std::fs::symlink_metadata(&c.path).is_ok_and(|m| m.is_file()))
+        // The walk took only regular files; a file named on the command line may be a link.
+        .filter(|_| !c.explicit || std::fs::symlink_metadata(&c.path).is_ok_and(|m| m.is_file()))
         .and_then(|hash| gix::objs::compute_hash(hash, gix::objs::Kind::Blob, &bytes).ok());
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     if !utf16 && bytes[..bytes.len().min(SNIFF)].contains(&0) {

@@ -244,7 +244,6 @@ impl Project {
             outcome.findings.extend(
                 skipped
                     .iter()
-                    .filter(|s| s.is_not_regular())
                     .filter_map(|s| super::files::not_regular(s, settings, &self.root)),
             );
             outcome.skipped.extend(skipped);
