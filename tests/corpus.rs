@@ -338,3 +338,50 @@ fn names_of_nothing_but_punctuation_are_findings_not_crashes() {
         .collect();
     assert_eq!(lines, vec![4, 5, 5], "{report:#}");
 }
+
+#[test]
+fn a_run_on_the_soa_alone_does_not_count_findings_of_documents_it_did_not_check() {
+    let repo = repo();
+    let mut controls = String::new();
+    for (id, _) in aims_lint::controls::CONTROLS {
+        writeln!(
+            controls,
+            "  - {{id: {id}, applicable: true, justification: we run AI, status: implemented, evidence: [ai-systems/router.yaml]}}"
+        )
+        .unwrap();
+    }
+    repo.write(
+        "governance/statement-of-applicability.yaml",
+        format!("id: SOA-1\nowner: ai-governance-lead\ncontrols:\n{controls}"),
+    );
+    let supplier_claims = |args: &[&str]| -> Vec<String> {
+        let (report, _) = check_json(&repo, args);
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "statement-of-applicability-implemented-with-errors")
+            .filter_map(|f| f["detail"].as_str())
+            .filter(|d| d.contains("ai-system-supplier-not-found"))
+            .map(str::to_string)
+            .collect()
+    };
+    let soa = "governance/statement-of-applicability.yaml";
+    // The router cites a supplier with no record: the statement's claim is contradicted, in a
+    // whole run and in a run on the statement alone (the corpus rules see every document).
+    let unresolved = SYSTEM.replace("[zendesk]", "[zendesk, openai]");
+    repo.write("ai-systems/router.yaml", &unresolved);
+    assert_eq!(supplier_claims(&[]).len(), 1);
+    // Waived in the router, the whole run does not count it; nor may a run on the statement
+    // alone, which does not read the router's waivers: it does not count the findings of
+    // documents it only read for the corpus.
+    repo.write(
+        "ai-systems/router.yaml",
+        unresolved.replace(
+            "suppliers:",
+            "# aims-lint: disable ai-system-supplier-not-found reason=\"contract signed\"\nsuppliers:",
+        ),
+    );
+    assert_eq!(supplier_claims(&[]), Vec::<String>::new());
+    assert_eq!(supplier_claims(&[soa]), Vec::<String>::new());
+}

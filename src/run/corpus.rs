@@ -13,28 +13,43 @@ use crate::parse::{self, Format};
 use crate::rules::Registry;
 use crate::source::SourceFile;
 
-use super::files::FileOutput;
+use rayon::prelude::*;
+
+use crate::discover::Candidate;
+
+use super::files::{FileOutput, FileResult, process};
 
 /// Run the corpus rules on what `files` left, and add their findings to the files they are
 /// about; then the rules that judge the findings themselves (a control marked implemented
 /// whose rules report errors), seeing the findings as waivers and selection will leave them.
+/// What cannot be read again is returned, as the errors of the run.
+#[allow(
+    clippy::vec_box,
+    reason = "boxed as the per-file stage made them: the corpus indexes them without copying"
+)]
 pub(super) fn corpus_stage(
     files: &mut [FileOutput],
+    context: Vec<Box<Entry>>,
     settings: &Settings,
     registry: &Registry,
     root: &Path,
     git: Option<&gix::ThreadSafeRepository>,
     tip: Option<gix::ObjectId>,
-    errors: &mut Vec<String>,
-) {
+) -> Vec<String> {
+    let mut errors = Vec::new();
     if !registry
         .rules()
         .iter()
         .any(|r| r.check.is_some_and(|c| c.is_corpus() || c.is_history()))
     {
-        return;
+        return errors;
     }
-    let entries: Vec<Box<Entry>> = files.iter_mut().filter_map(|f| f.entry.take()).collect();
+    let has_context = !context.is_empty();
+    let entries: Vec<Box<Entry>> = files
+        .iter_mut()
+        .filter_map(|f| f.entry.take())
+        .chain(context)
+        .collect();
     let corpus = Corpus::new(entries);
     let cx = corpus::rules::Context::new(
         &corpus,
@@ -48,13 +63,8 @@ pub(super) fn corpus_stage(
         .get("max-review-interval-months")
         .and_then(|n| u32::try_from(*n).ok())
         .unwrap_or(12);
-    let reported: Option<HashSet<&str>> = files.iter().any(|f| !f.report).then(|| {
-        files
-            .iter()
-            .filter(|f| f.report)
-            .map(|f| f.checked.rel.as_str())
-            .collect()
-    });
+    let reported: Option<HashSet<&str>> =
+        has_context.then(|| files.iter().map(|f| f.checked.rel.as_str()).collect());
     // The rules across documents and those from the history read nothing of each other:
     // the history walk (one repository handle, one thread) runs beside the references.
     let (pending, from_history) = rayon::join(
@@ -72,12 +82,13 @@ pub(super) fn corpus_stage(
         },
     );
     drop(reported);
-    attach(files, &cx, pending, errors);
+    attach(files, &cx, pending, &mut errors);
     if let Some(pending) = from_history {
-        attach(files, &cx, pending, errors);
+        attach(files, &cx, pending, &mut errors);
     }
-    // Documents read only for the corpus were not checked: their findings are not known here
-    // (a run on the Statement of Applicability alone does not judge its evidence).
+    // Documents read only for the corpus were not checked, and the corpus findings about them
+    // are not kept: their findings are not known here (a run on the Statement of Applicability
+    // alone does not judge its evidence).
     let reported: Vec<corpus::rules::Reported<'_>> = files
         .iter()
         .flat_map(|f| {
@@ -100,7 +111,8 @@ pub(super) fn corpus_stage(
         .collect();
     let pending = corpus::rules::implemented_controls(&cx, &reported);
     drop(reported);
-    attach(files, &cx, pending, errors);
+    attach(files, &cx, pending, &mut errors);
+    errors
 }
 
 /// Turn corpus findings into findings of the files they are about, reading each file again:
@@ -167,4 +179,38 @@ fn reread(entry: &Entry, root: &Path) -> Option<Arc<SourceFile>> {
         .strip_prefix('\u{feff}')
         .map_or(text.clone(), str::to_string);
     (corpus::digest(&text) == entry.digest).then(|| SourceFile::new(entry.rel.clone(), text))
+}
+
+/// What the corpus keeps of each document read only for the corpus (the rest of the
+/// repository, when a run names some files), in parallel; and the files that could not be
+/// read. Their findings are not reported, so they are not checked.
+#[allow(
+    clippy::vec_box,
+    reason = "boxed as the per-file stage made them: the corpus indexes them without copying"
+)]
+pub(super) fn context_entries(
+    context: Vec<Candidate>,
+    settings: &Settings,
+    registry: &Registry,
+    base: &Path,
+    cx: &crate::suppress::Context<'_>,
+) -> (Vec<Box<Entry>>, Vec<String>) {
+    let results: Vec<FileResult> = context
+        .into_par_iter()
+        .map(|c| {
+            let result = process(&c, false, settings, registry, base, cx);
+            crate::progress::advance(1);
+            result
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            FileResult::Checked(file) => entries.extend(file.entry),
+            FileResult::Skipped(_) => {}
+            FileResult::Error(e) => errors.push(e),
+        }
+    }
+    (entries, errors)
 }

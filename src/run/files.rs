@@ -29,8 +29,6 @@ pub(super) struct FileOutput {
     pub(super) rel_to_base: Option<String>,
     /// What the corpus keeps of it, when it could be parsed.
     pub(super) entry: Option<Box<Entry>>,
-    /// Whether its findings are reported (a document read only for the corpus is not).
-    pub(super) report: bool,
 }
 
 pub(super) enum FileResult {
@@ -56,7 +54,7 @@ pub(super) fn process(
         .strip_prefix(base)
         .ok()
         .map(|_| display(&c.path, base));
-    let (text, blob) = match read_text(c, report, settings, rel_to_base.as_deref()) {
+    let (text, blob) = match read_text(c, settings, rel_to_base.as_deref()) {
         Ok(read) => read,
         Err(result) => return result,
     };
@@ -123,7 +121,6 @@ pub(super) fn process(
         waivers,
         rel_to_base,
         entry,
-        report,
     }))
 }
 
@@ -167,7 +164,6 @@ fn skipped(c: &Candidate, reason: &str) -> FileResult {
 /// file is skipped.
 fn read_text(
     c: &Candidate,
-    report: bool,
     settings: &Settings,
     rel_to_base: Option<&str>,
 ) -> Result<(String, Option<gix::ObjectId>), FileResult> {
@@ -184,7 +180,6 @@ fn read_text(
             waivers: None,
             rel_to_base: rel_to_base.map(str::to_string),
             entry: None,
-            report,
         }))
     };
     let file =

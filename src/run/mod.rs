@@ -122,46 +122,36 @@ pub fn lint_at(
     };
     // Owned, and dropped once read: the paths of every file are not kept for the rest of the
     // run (21 MB at 100,000 documents).
-    let all: Vec<(Candidate, bool)> = candidates
-        .into_iter()
-        .map(|c| (c, true))
-        .chain(context.into_iter().map(|c| (c, false)))
-        .collect();
-    crate::progress::stage("checking documents", all.len());
-    let results: Vec<(FileResult, bool)> = all
-        .par_iter()
-        .map(|(c, report)| {
-            let result = process(c, *report, settings, registry, &base, &cx);
-            crate::progress::advance(1);
-            (result, *report)
-        })
-        .collect();
-    drop(all);
+    crate::progress::stage("checking documents", candidates.len() + context.len());
+    let (results, context) = rayon::join(
+        || {
+            candidates
+                .into_par_iter()
+                .map(|c| {
+                    let result = process(&c, true, settings, registry, &base, &cx);
+                    crate::progress::advance(1);
+                    result
+                })
+                .collect::<Vec<FileResult>>()
+        },
+        || corpus::context_entries(context, settings, registry, &base, &cx),
+    );
     let mut out = Outcome::default();
     let mut files: Vec<FileOutput> = Vec::with_capacity(results.len());
-    for (r, report) in results {
+    for r in results {
         match r {
             FileResult::Checked(file) => files.push(*file),
-            // A file read only for the corpus is not reported on, skipped or not.
-            FileResult::Skipped(s) if report => out.skipped.push(s),
-            FileResult::Skipped(_) => {}
+            FileResult::Skipped(s) => out.skipped.push(s),
             FileResult::Error(e) => out.errors.push(e),
         }
     }
+    // A file read only for the corpus is not reported on, skipped or not.
+    let (context, errors) = context;
+    out.errors.extend(errors);
     files.sort_by(|a, b| a.checked.rel.cmp(&b.checked.rel));
-    corpus_stage(
-        &mut files,
-        settings,
-        registry,
-        root,
-        git,
-        tip,
-        &mut out.errors,
-    );
+    let errors = corpus_stage(&mut files, context, settings, registry, root, git, tip);
+    out.errors.extend(errors);
     for file in files {
-        if !file.report {
-            continue;
-        }
         let applied = match file.waivers {
             Some(w) => (*w).apply(file.findings),
             None => Applied {
