@@ -48,6 +48,30 @@ fn main() {
         embed(&mut out, name, what, &base, &files);
     }
     std::fs::write(out_dir.join("embedded.rs"), out).expect("write embedded.rs");
+
+    // A digest of the sources, rules and schemas this build is made of: the corpus cache of
+    // `check --cache` is not reused by another build (its entries could be made otherwise).
+    println!("cargo::rerun-if-changed=src");
+    let mut files = Vec::new();
+    for dir in ["src", "rules", "schemas"] {
+        walk(&root.join(dir), &mut files);
+    }
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in &files {
+        let rel = file.strip_prefix(root).expect("inside the package");
+        let text = std::fs::read(file).expect("readable source");
+        for byte in rel
+            .to_string_lossy()
+            .bytes()
+            .chain([0])
+            .chain(text)
+            .chain([0])
+        {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    println!("cargo::rustc-env=AIMS_LINT_SOURCE_DIGEST={hash:016x}");
 }
 
 /// Every file below `dir`.

@@ -173,6 +173,12 @@ pub struct CheckArgs {
     /// changed file. Adopts the gate on a repository with old findings, without a baseline.
     #[arg(long, requires = "changed_since")]
     pub fail_on_regression: bool,
+    /// Keep what the rules across documents need of each document in the git directory
+    /// (`.git/aims-lint/corpus`) and reuse it for files that have not changed since: a run on
+    /// a few files, as the pre-commit hook makes it, then does not parse every other document
+    /// again. The files named are always checked in full. Needs a git repository.
+    #[arg(long)]
+    pub cache: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: CommonArgs,

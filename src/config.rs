@@ -180,18 +180,45 @@ pub struct Settings {
     /// computed from the bytes the per-file stage reads (the gate then reads no document a
     /// second time to tell whether it changed). `None` otherwise.
     pub blob_ids: Option<gix::hash::Kind>,
+    /// With `check --cache`: the file that keeps what the corpus stage needs of each document,
+    /// for the next run to reuse (see `run::cache`). `None` otherwise.
+    pub cache: Option<PathBuf>,
     /// The file's text and the spans of the rule ids its selectors name, to check them once the
     /// rules are loaded.
     rule_ids: Option<(String, RuleIdSpans)>,
 }
 
 impl Settings {
+    /// What of these settings decides what the corpus keeps of a document (its kind, the folder
+    /// of aims-lint.toml it is under, what is read of it): a cached entry made under other
+    /// settings is not reused.
+    #[must_use]
+    pub fn corpus_key(&self) -> String {
+        let documents: Vec<(&str, &[String])> = self
+            .documents
+            .iter()
+            .map(|(kind, globs, _)| (kind.as_str(), globs.as_slice()))
+            .collect();
+        format!(
+            "{:?}",
+            (
+                &self.base,
+                documents,
+                &self.kinds,
+                self.max_file_size,
+                self.limits
+            )
+        )
+    }
+
     /// These settings for a copy of the repository at `to` (a commit's tree written out): the
     /// folder documents are relative to moves with it. Paths may be relative to the working
     /// directory (`--config team/aims-lint.toml`); a folder outside the repository becomes `to`.
     #[must_use]
     pub fn moved(&self, from: &std::path::Path, to: &std::path::Path) -> Self {
         let mut moved = self.clone();
+        // The cache is of the work tree's files, not of a commit's copy.
+        moved.cache = None;
         moved.base = crate::discover::absolute(&self.base)
             .strip_prefix(crate::discover::absolute(from))
             .map_or_else(|_| to.to_path_buf(), |rel| to.join(rel));
@@ -220,6 +247,7 @@ impl Settings {
                 .map(|(name, default, _)| ((*name).to_string(), *default))
                 .collect(),
             blob_ids: None,
+            cache: None,
             rule_ids: None,
         }
     }

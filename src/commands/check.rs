@@ -18,6 +18,16 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
     }
     let mut project = Project::load(&args.paths, &args.common)?;
     project.apply_cli_selection(&args.select, &args.ignore)?;
+    if args.cache {
+        let git = project.git.as_ref().ok_or_else(|| {
+            miette::miette!(
+                help = "run it inside a git repository, or leave out `--cache`",
+                "`--cache` keeps its cache in the git directory, and {} is not in a git repository",
+                crate::visible::visible(&project.root.display().to_string())
+            )
+        })?;
+        project.settings.cache = Some(git.git_dir().join("aims-lint").join("corpus"));
+    }
     let outcome = run::check(
         &project,
         &Request {

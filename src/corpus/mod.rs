@@ -28,7 +28,7 @@ pub fn at(span: Span) -> At {
 }
 
 /// A value a document cites, where it stands, and the rule that resolves it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Cited {
     /// Index of the rule in [`Registry::rules`].
     pub rule: usize,
@@ -40,7 +40,7 @@ pub struct Cited {
 }
 
 /// One control of a Statement of Applicability.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Listed {
     /// The control id as written.
     pub id: String,
@@ -59,7 +59,7 @@ pub struct Listed {
 }
 
 /// What the corpus keeps of one document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// Its path relative to the repository root: what findings name.
     pub rel: String,

@@ -51,6 +51,10 @@ pub struct Context<'a> {
     pub files: std::sync::Mutex<std::collections::HashMap<String, Option<bool>>>,
     /// The repository root with its links resolved.
     pub real_root: std::path::PathBuf,
+    /// The documents whose findings are reported, when not all are (a run on some files, as
+    /// pre-commit makes it): the others' references are resolved only as far as the findings
+    /// of these need (which documents they cite), and no finding is made on them.
+    pub reported: Option<&'a HashSet<&'a str>>,
 }
 
 impl<'a> Context<'a> {
@@ -71,7 +75,14 @@ impl<'a> Context<'a> {
             limits,
             files: std::sync::Mutex::default(),
             real_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            reported: None,
         }
+    }
+
+    /// Whether findings on `entry` are reported.
+    #[must_use]
+    pub fn reports(&self, entry: &Entry) -> bool {
+        self.reported.is_none_or(|r| r.contains(entry.rel.as_str()))
     }
 
     /// What `rel` is; see [`Context::files`].
@@ -145,7 +156,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Pending> {
             Some(Check::StatementOfApplicabilityControls) => soa_controls(cx, r, rule, &mut out),
             Some(Check::DatasetSheetUsed) if cites_sheets => {
                 for (e, entry) in cx.corpus.of_kind("dataset-sheet") {
-                    if applies(rule, entry) && !cited_targets.contains(&e) {
+                    if applies(rule, entry) && cx.reports(entry) && !cited_targets.contains(&e) {
                         out.push(Pending {
                             entry: e,
                             rule: r,
@@ -427,7 +438,7 @@ fn key_exists(cx: &Context<'_>, full: &Path, rel: &str, pointer: &str) -> Result
 
 fn soa_controls(cx: &Context<'_>, r: usize, rule: &Rule, out: &mut Vec<Pending>) {
     for (e, entry) in cx.corpus.of_kind("statement-of-applicability") {
-        if !applies(rule, entry) {
+        if !applies(rule, entry) || !cx.reports(entry) {
             continue;
         }
         let Some((at, listed)) = &entry.controls else {
@@ -503,7 +514,7 @@ fn system_has_impact_assessment(
         .filter_map(|(_, e)| e.system.as_deref().map(normalise))
         .collect();
     for (e, entry) in cx.corpus.of_kind("ai-system") {
-        if !applies(rule, entry) || entry.stage.as_deref() == Some("idea") {
+        if !applies(rule, entry) || !cx.reports(entry) || entry.stage.as_deref() == Some("idea") {
             continue;
         }
         let Some(system) = &entry.system else {
@@ -543,11 +554,17 @@ fn references(cx: &Context<'_>, e: usize, entry: &Entry) -> (Vec<Pending>, Vec<u
     let mut out = Vec::new();
     let mut cited_targets = Vec::new();
     let mut cites_sheets = false;
+    let report = cx.reports(entry);
     for c in &entry.cited {
         let rule = &rules[c.rule];
         let Some(reference) = &rule.reference else {
             continue;
         };
+        // Of a document not reported on, only what it cites counts (for the findings of
+        // documents that are): people and files are not looked up.
+        if !report && matches!(reference.to.as_str(), "people" | "file") {
+            continue;
+        }
         let detail = match reference.to.as_str() {
             "people" => resolve_person(cx.corpus, entry, &c.value),
             "file" => resolve_file(cx, entry, &c.value),
@@ -564,7 +581,7 @@ fn references(cx: &Context<'_>, e: usize, entry: &Entry) -> (Vec<Pending>, Vec<u
                 }
             }
         };
-        if let Some(detail) = detail {
+        if let Some(detail) = detail.filter(|_| report) {
             out.push(Pending {
                 entry: e,
                 rule: c.rule,
@@ -621,7 +638,7 @@ pub fn implemented_controls(cx: &Context<'_>, errors: &[Reported<'_>]) -> Vec<Pe
             let Some((_, listed)) = &entry.controls else {
                 continue;
             };
-            if !applies(rule, entry) {
+            if !applies(rule, entry) || !cx.reports(entry) {
                 continue;
             }
             for l in listed {

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::discover::Candidate;
 
+use super::cache::{Index, Kept, Stat};
 use super::files::{FileOutput, FileResult, process};
 
 /// Run the corpus rules on what `files` left, and add their findings to the files they are
@@ -51,20 +52,27 @@ pub(super) fn corpus_stage(
         .chain(context)
         .collect();
     let corpus = Corpus::new(entries);
-    let cx = corpus::rules::Context::new(
+    // Owned: the findings are put on `files` while the rules read it.
+    let named: Vec<String> = if has_context {
+        files.iter().map(|f| f.checked.rel.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    let reported: Option<HashSet<&str>> =
+        has_context.then(|| named.iter().map(String::as_str).collect());
+    let mut cx = corpus::rules::Context::new(
         &corpus,
         registry,
         root,
         settings.max_file_size,
         settings.limits,
     );
+    cx.reported = reported.as_ref();
     let max_interval = settings
         .thresholds
         .get("max-review-interval-months")
         .and_then(|n| u32::try_from(*n).ok())
         .unwrap_or(12);
-    let reported: Option<HashSet<&str>> =
-        has_context.then(|| files.iter().map(|f| f.checked.rel.as_str()).collect());
     // The rules across documents and those from the history read nothing of each other:
     // the history walk (one repository handle, one thread) runs beside the references.
     let (pending, from_history) = rayon::join(
@@ -81,7 +89,6 @@ pub(super) fn corpus_stage(
             Some(corpus::history::run(&cx, &history).0)
         },
     );
-    drop(reported);
     attach(files, &cx, pending, &mut errors);
     if let Some(pending) = from_history {
         attach(files, &cx, pending, &mut errors);
@@ -182,35 +189,53 @@ fn reread(entry: &Entry, root: &Path) -> Option<Arc<SourceFile>> {
 }
 
 /// What the corpus keeps of each document read only for the corpus (the rest of the
-/// repository, when a run names some files), in parallel; and the files that could not be
-/// read. Their findings are not reported, so they are not checked.
+/// repository, when a run names some files), in parallel, from the cache where it has the file
+/// as it is; the files that could not be read; and what to keep in the cache. Their findings
+/// are not reported, so they are not checked.
 #[allow(
     clippy::vec_box,
     reason = "boxed as the per-file stage made them: the corpus indexes them without copying"
 )]
-pub(super) fn context_entries(
+pub(super) fn context_entries<'a>(
     context: Vec<Candidate>,
     settings: &Settings,
     registry: &Registry,
     base: &Path,
     cx: &crate::suppress::Context<'_>,
-) -> (Vec<Box<Entry>>, Vec<String>) {
-    let results: Vec<FileResult> = context
+    cache: Option<&Index<'a>>,
+) -> (Vec<Box<Entry>>, Vec<String>, Vec<Kept<'a>>) {
+    // Per file: its entry (or none), or why it could not be read; and what to keep of it.
+    type Read<'a> = (Result<Option<Box<Entry>>, String>, Option<Kept<'a>>);
+    let results: Vec<Read<'a>> = context
         .into_par_iter()
         .map(|c| {
-            let result = process(&c, false, settings, registry, base, cx);
+            let stat = cache.and_then(|_| Stat::of(&c.path));
+            let result = if let Some((kept, entry)) = cache.and_then(|i| i.reuse(&c.rel, stat)) {
+                (Ok(entry), Some(kept))
+            } else {
+                let result = process(&c, false, settings, registry, base, cx);
+                let kept =
+                    cache.and_then(|i| i.keep(&c.rel, stat, super::files::corpus_entry(&result)?));
+                let entry = match result {
+                    FileResult::Checked(file) => Ok(file.entry),
+                    FileResult::Skipped(_) => Ok(None),
+                    FileResult::Error(e) => Err(e),
+                };
+                (entry, kept)
+            };
             crate::progress::advance(1);
             result
         })
         .collect();
     let mut entries = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
-    for r in results {
-        match r {
-            FileResult::Checked(file) => entries.extend(file.entry),
-            FileResult::Skipped(_) => {}
-            FileResult::Error(e) => errors.push(e),
+    let mut kept = Vec::new();
+    for (entry, k) in results {
+        match entry {
+            Ok(entry) => entries.extend(entry),
+            Err(e) => errors.push(e),
         }
+        kept.extend(k);
     }
-    (entries, errors)
+    (entries, errors, kept)
 }

@@ -124,6 +124,17 @@ pub(super) fn process(
     }))
 }
 
+/// What the corpus cache keeps of a file that gave `result`: its entry, or `Some(None)` for a
+/// file that is no document the corpus keeps; `None` for a file that could not be read.
+#[allow(clippy::option_option, reason = "not kept, and kept as no entry")]
+pub(super) fn corpus_entry(result: &FileResult) -> Option<Option<&Entry>> {
+    match result {
+        FileResult::Checked(file) => Some(file.entry.as_deref()),
+        FileResult::Skipped(_) => Some(None),
+        FileResult::Error(_) => None,
+    }
+}
+
 /// The `file-not-regular` finding of a link or a special file that discovery did not read
 /// (`s`) where its path makes it an AIMS document, its severity as the selection makes it: a
 /// pull request could otherwise put a link in the place of a failing document and pass. `None`

@@ -5,6 +5,7 @@
 //! and the gate's own checks ([`gate`]), the baseline, `--fail-on-regression`, and blame.
 //! Results are sorted, so that they are the same whatever the thread count.
 
+mod cache;
 mod corpus;
 mod files;
 mod gate;
@@ -32,7 +33,8 @@ use crate::suppress::{self, Applied, Suppressed, Suppression};
 use crate::touched;
 
 use self::corpus::corpus_stage;
-use files::{FileOutput, FileResult, process};
+use cache::{Cache, Stat};
+use files::{FileOutput, FileResult, corpus_entry, process};
 
 /// A document that was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,22 +125,33 @@ pub fn lint_at(
     // Owned, and dropped once read: the paths of every file are not kept for the rest of the
     // run (21 MB at 100,000 documents).
     crate::progress::stage("checking documents", candidates.len() + context.len());
+    let cache = settings
+        .cache
+        .as_deref()
+        .map(|path| Cache::open(path, cache::fingerprint(settings, registry)));
+    let index = cache.as_ref().map(Cache::index);
+    let index = index.as_ref();
     let (results, context) = rayon::join(
         || {
             candidates
                 .into_par_iter()
                 .map(|c| {
+                    // Taken before the file is read: a change after it makes the next differ.
+                    let stat = index.and_then(|_| Stat::of(&c.path));
                     let result = process(&c, true, settings, registry, &base, &cx);
+                    let kept = index.and_then(|i| i.keep(&c.rel, stat, corpus_entry(&result)?));
                     crate::progress::advance(1);
-                    result
+                    (result, kept)
                 })
-                .collect::<Vec<FileResult>>()
+                .collect::<Vec<_>>()
         },
-        || corpus::context_entries(context, settings, registry, &base, &cx),
+        || corpus::context_entries(context, settings, registry, &base, &cx, index),
     );
     let mut out = Outcome::default();
     let mut files: Vec<FileOutput> = Vec::with_capacity(results.len());
-    for r in results {
+    let mut kept = Vec::new();
+    for (r, k) in results {
+        kept.extend(k);
         match r {
             FileResult::Checked(file) => files.push(*file),
             FileResult::Skipped(s) => out.skipped.push(s),
@@ -146,8 +159,14 @@ pub fn lint_at(
         }
     }
     // A file read only for the corpus is not reported on, skipped or not.
-    let (context, errors) = context;
+    let (context, errors, from_context) = context;
     out.errors.extend(errors);
+    kept.extend(from_context);
+    if let (Some(cache), Some(index)) = (&cache, index)
+        && let Err(e) = cache.store(index, kept)
+    {
+        out.errors.push(e);
+    }
     files.sort_by(|a, b| a.checked.rel.cmp(&b.checked.rel));
     let errors = corpus_stage(&mut files, context, settings, registry, root, git, tip);
     out.errors.extend(errors);
