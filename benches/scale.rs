@@ -12,7 +12,8 @@
 //! changes one file in a second commit. Then it times, as whole processes, warm file cache:
 //!
 //! - `check --no-blame`, `check` (with blame), `check --changed-since HEAD~1` and `check
-//!   --no-blame FILE` on the changed file (as the pre-commit hook runs it);
+//!   --no-blame FILE` on the changed file; the same with `--cache` once one run has made the
+//!   cache (as the pre-commit hooks run it), and `git status --porcelain` beside it;
 //! - the floor, in this benchmark's own binary built on the same library: the same walk of
 //!   the repository and reading every document (`read`), and that plus aims-lint's parse with
 //!   spans of every document (`parse`), with the allocator the binary has; and the libraries
@@ -628,6 +629,54 @@ fn size(docs: usize, runs: usize, peer_cli_max: usize, keep: Option<&Path>) -> V
             c
         },
     );
+    // The same with the corpus cache, as the hooks run it (`--cache`): made by one run once the
+    // files have settled (a file is kept 3 s after its last change), then reused. Beside it,
+    // `git status`, which also looks at every file of the work tree: the floor of any run that
+    // must know which files changed.
+    std::thread::sleep(Duration::from_millis(3_500));
+    let cached = {
+        let (root, changed) = (root.clone(), changed.clone());
+        move || {
+            let mut c = Command::new(BIN);
+            c.args([
+                "check",
+                "--no-blame",
+                "--cache",
+                "--format",
+                "concise",
+                &changed,
+            ])
+            .current_dir(&root);
+            c
+        }
+    };
+    let made = cached().output().unwrap();
+    assert!(
+        made.status.code() == Some(0),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    measure(
+        &mut rows,
+        "check --no-blame --cache FILE (pre-commit with the cache)",
+        runs,
+        0,
+        &[0],
+        cached,
+    );
+    let git_root = root.clone();
+    measure(
+        &mut rows,
+        "peer: git status --porcelain (the same work tree)",
+        runs,
+        0,
+        &[0],
+        move || {
+            let mut c = Command::new("git");
+            c.args(["status", "--porcelain"]).current_dir(&git_root);
+            c
+        },
+    );
     // Progress costs nothing when it is not drawn, and little when it is: the same check on a
     // pseudo-terminal (util-linux `script`, human report), with `CI` set (no bar), as users get
     // it (drawn once the run passes half a second: hidden below that) and drawn from the first
@@ -927,6 +976,12 @@ fn summary(docs: usize, rows: &[Row], table: &mut String) {
         "terminal: check --no-blame, no",
     ) {
         ratios.push(format!("progress shown / no progress {r:.2}x"));
+    }
+    if let Some(r) = ratio("check --no-blame FILE", "check --no-blame --cache FILE") {
+        ratios.push(format!("pre-commit without / with the cache {r:.1}x"));
+    }
+    if let Some(r) = ratio("check --no-blame --cache FILE", "peer: git status") {
+        ratios.push(format!("pre-commit with the cache / git status {r:.2}x"));
     }
     if let Some(r) = ratio("peer: ajv library", "check --no-blame") {
         ratios.push(format!("ajv library / check {r:.1}x"));

@@ -328,10 +328,23 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let temporary = dir.join(format!(".{name}.{}.new", std::process::id()));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temporary)
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+    };
+    // One left by a run that was killed, whose process id this one has: removed (a link is
+    // removed itself, not what it points at), then made anew.
+    let written = create()
+        .or_else(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                std::fs::remove_file(&temporary)?;
+                create()
+            } else {
+                Err(e)
+            }
+        })
         .and_then(|mut f| f.write_all(bytes))
         .and_then(|()| std::fs::rename(&temporary, path));
     written.map_err(|e| {
@@ -459,6 +472,29 @@ mod tests {
         assert!(index.keep("old.yaml", Some(old), None).is_some());
         // Not a regular file: no lstat to keep.
         assert!(Stat::of(dir.path()).is_none());
+    }
+
+    #[test]
+    fn a_new_file_left_by_a_killed_run_with_this_process_id_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("aims-lint/corpus");
+        std::fs::create_dir(dir.path().join("aims-lint")).unwrap();
+        let left = dir
+            .path()
+            .join(format!("aims-lint/.corpus.{}.new", std::process::id()));
+        std::fs::write(&left, b"half a cache").unwrap();
+        let (_, stat) = settled_file(dir.path(), "router.yaml");
+        let cache = Cache::open(&path, "one".into());
+        let index = cache.index();
+        cache
+            .store(
+                &index,
+                vec![index.keep("notes.md", Some(stat), None).unwrap()],
+            )
+            .unwrap();
+        assert!(!left.exists());
+        let cache = Cache::open(&path, "one".into());
+        assert!(cache.index().reuse("notes.md", Some(stat)).is_some());
     }
 
     #[test]
