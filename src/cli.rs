@@ -176,7 +176,8 @@ pub struct CheckArgs {
     /// Keep what the rules across documents need of each document in the git directory
     /// (`.git/aims-lint/corpus`) and reuse it for files that have not changed since: a run on
     /// a few files, as the pre-commit hook makes it, then does not parse every other document
-    /// again. The files named are always checked in full. Needs a git repository.
+    /// again. The files named are always checked in full. Needs a git repository; on Unix
+    /// only (elsewhere every document is read, as without it).
     #[arg(long)]
     pub cache: bool,
     #[command(flatten)]

@@ -3,6 +3,8 @@
 //! deletions, new files and a new configuration; the cache lives in the git directory, is not
 //! written when nothing changed, and is never read or written through a link.
 
+// Only on Unix: elsewhere the cache keeps nothing (no change time to trust).
+#![cfg(unix)]
 #![allow(
     clippy::unwrap_used,
     clippy::print_stderr,

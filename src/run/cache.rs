@@ -53,11 +53,21 @@ pub struct Stat {
 }
 
 impl Stat {
-    /// The `lstat` of `path`, if it is a regular file.
+    /// The `lstat` of `path`, if it is a regular file. Only on Unix: elsewhere there is no
+    /// change time (which nothing but the kernel sets) to tell a file put back with its old
+    /// modification time, so nothing is kept and every document is read.
     #[must_use]
     pub fn of(path: &Path) -> Option<Self> {
-        let meta = std::fs::symlink_metadata(path).ok()?;
-        meta.is_file().then(|| Self::from_metadata(&meta))
+        #[cfg(unix)]
+        {
+            let meta = std::fs::symlink_metadata(path).ok()?;
+            meta.is_file().then(|| Self::from_metadata(&meta))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
     }
 
     #[cfg(unix)]
@@ -69,23 +79,6 @@ impl Stat {
             modified: ns(meta.mtime(), meta.mtime_nsec()),
             changed: ns(meta.ctime(), meta.ctime_nsec()),
             inode: meta.ino(),
-        }
-    }
-
-    #[cfg(not(unix))]
-    fn from_metadata(meta: &std::fs::Metadata) -> Self {
-        let ns = |t: std::io::Result<SystemTime>| {
-            t.ok()
-                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-                .and_then(|d| i128::try_from(d.as_nanos()).ok())
-                .unwrap_or(i128::MAX)
-        };
-        Self {
-            len: meta.len(),
-            modified: ns(meta.modified()),
-            // No change time: a file is kept once its creation and modification have settled.
-            changed: ns(meta.created()),
-            inode: 0,
         }
     }
 
@@ -139,6 +132,8 @@ pub struct Cache {
 pub struct Index<'a> {
     files: HashMap<&'a str, (Stat, &'a [u8])>,
     started: SystemTime,
+    /// How many rules the run has: an entry that cites a rule past them is not used.
+    rules: usize,
 }
 
 /// What a run keeps of one file for the next: its path, its `lstat`, its entry encoded.
@@ -170,9 +165,9 @@ impl Cache {
         }
     }
 
-    /// The cache's files by path.
+    /// The cache's files by path, for a run with `rules` rules.
     #[must_use]
-    pub fn index(&self) -> Index<'_> {
+    pub fn index(&self, rules: usize) -> Index<'_> {
         let files = decode(&self.bytes)
             .map(|s| {
                 s.files
@@ -184,6 +179,7 @@ impl Cache {
         Index {
             files,
             started: self.started,
+            rules,
         }
     }
 
@@ -240,7 +236,13 @@ impl<'a> Index<'a> {
         let entry = if bytes.is_empty() {
             None
         } else {
-            Some(Box::new(postcard::from_bytes::<Entry>(bytes).ok()?))
+            // A file damaged in a way that still decodes must not index past the rules, nor
+            // stand for another path.
+            let entry: Entry = postcard::from_bytes(bytes).ok()?;
+            if entry.rel != rel || entry.cited.iter().any(|c| c.rule >= self.rules) {
+                return None;
+            }
+            Some(Box::new(entry))
         };
         let kept = Kept {
             rel: rel.to_string(),
@@ -353,7 +355,8 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     })
 }
 
-#[cfg(test)]
+// Only on Unix: elsewhere nothing is kept (see `Stat::of`).
+#[cfg(all(test, unix))]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
@@ -397,7 +400,7 @@ mod tests {
         std::fs::create_dir(dir.path().join("git")).unwrap();
         let (_, stat) = settled_file(dir.path(), "router.yaml");
         let cache = Cache::open(&path, "one".into());
-        let index = cache.index();
+        let index = cache.index(0);
         assert!(index.reuse("router.yaml", Some(stat)).is_none());
         let e = entry("router.yaml");
         let kept = vec![
@@ -407,7 +410,7 @@ mod tests {
         cache.store(&index, kept).unwrap();
 
         let cache = Cache::open(&path, "one".into());
-        let index = cache.index();
+        let index = cache.index(0);
         let (_, reused) = index.reuse("router.yaml", Some(stat)).unwrap();
         let reused = reused.unwrap();
         assert_eq!(
@@ -456,7 +459,32 @@ mod tests {
 
         // Another build, other settings or rules: nothing is reused.
         let other = Cache::open(&path, "two".into());
-        assert!(other.index().reuse("router.yaml", Some(stat)).is_none());
+        assert!(other.index(0).reuse("router.yaml", Some(stat)).is_none());
+    }
+
+    #[test]
+    fn an_entry_for_another_path_or_past_the_rules_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("aims-lint/corpus");
+        let (_, stat) = settled_file(dir.path(), "router.yaml");
+        let mut e = entry("router.yaml");
+        e.cited.push(crate::corpus::Cited {
+            rule: 4,
+            value: "support-tickets".into(),
+            span: (0, 1),
+        });
+        let cache = Cache::open(&path, "one".into());
+        let index = cache.index(5);
+        let kept = vec![
+            index.keep("router.yaml", Some(stat), Some(&e)).unwrap(),
+            index.keep("other.yaml", Some(stat), Some(&e)).unwrap(),
+        ];
+        cache.store(&index, kept).unwrap();
+        let cache = Cache::open(&path, "one".into());
+        assert!(cache.index(5).reuse("router.yaml", Some(stat)).is_some());
+        // The same bytes under another path, or with fewer rules: not used.
+        assert!(cache.index(5).reuse("other.yaml", Some(stat)).is_none());
+        assert!(cache.index(4).reuse("router.yaml", Some(stat)).is_none());
     }
 
     #[test]
@@ -466,7 +494,7 @@ mod tests {
         std::fs::write(&path, "id: ticket-router\n").unwrap();
         let stat = Stat::of(&path).unwrap();
         let cache = Cache::open(&dir.path().join("aims-lint/corpus"), "one".into());
-        let index = cache.index();
+        let index = cache.index(0);
         assert!(index.keep("router.yaml", Some(stat), None).is_none());
         let (_, old) = settled_file(dir.path(), "old.yaml");
         assert!(index.keep("old.yaml", Some(old), None).is_some());
@@ -485,7 +513,7 @@ mod tests {
         std::fs::write(&left, b"half a cache").unwrap();
         let (_, stat) = settled_file(dir.path(), "router.yaml");
         let cache = Cache::open(&path, "one".into());
-        let index = cache.index();
+        let index = cache.index(0);
         cache
             .store(
                 &index,
@@ -494,7 +522,7 @@ mod tests {
             .unwrap();
         assert!(!left.exists());
         let cache = Cache::open(&path, "one".into());
-        assert!(cache.index().reuse("notes.md", Some(stat)).is_some());
+        assert!(cache.index(0).reuse("notes.md", Some(stat)).is_some());
     }
 
     #[test]
@@ -512,16 +540,15 @@ mod tests {
         ] {
             std::fs::write(&path, garbage).unwrap();
             let cache = Cache::open(&path, "one".into());
-            let index = cache.index();
+            let index = cache.index(0);
             assert!(index.reuse("router.yaml", Some(stat)).is_none());
             let kept = vec![index.keep("router.yaml", Some(stat), Some(&e)).unwrap()];
             cache.store(&index, kept).unwrap();
             let cache = Cache::open(&path, "one".into());
-            assert!(cache.index().reuse("router.yaml", Some(stat)).is_some());
+            assert!(cache.index(0).reuse("router.yaml", Some(stat)).is_some());
         }
     }
 
-    #[cfg(unix)]
     #[test]
     fn the_cache_is_not_read_or_written_through_a_link() {
         let dir = tempfile::tempdir().unwrap();
@@ -532,7 +559,7 @@ mod tests {
         // and what it pointed at is left as it was.
         let good = outside.path().join("corpus");
         let cache = Cache::open(&good, "one".into());
-        let index = cache.index();
+        let index = cache.index(0);
         cache
             .store(
                 &index,
@@ -544,7 +571,7 @@ mod tests {
         let path = dir.path().join("aims-lint/corpus");
         std::os::unix::fs::symlink(&good, &path).unwrap();
         let cache = Cache::open(&path, "one".into());
-        let index = cache.index();
+        let index = cache.index(0);
         assert!(index.reuse("router.yaml", Some(stat)).is_none());
         cache
             .store(
@@ -559,7 +586,7 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), linked.path().join("aims-lint")).unwrap();
         let path = linked.path().join("aims-lint/corpus");
         let cache = Cache::open(&path, "one".into());
-        let index = cache.index();
+        let index = cache.index(0);
         let err = cache
             .store(
                 &index,

@@ -129,7 +129,7 @@ pub fn lint_at(
         .cache
         .as_deref()
         .map(|path| Cache::open(path, cache::fingerprint(settings, registry)));
-    let index = cache.as_ref().map(Cache::index);
+    let index = cache.as_ref().map(|c| c.index(registry.rules().len()));
     let index = index.as_ref();
     let (results, context) = rayon::join(
         || {
