@@ -122,6 +122,23 @@ fn the_system_hook_runs_the_aims_lint_on_path() {
     assert!(text.contains("Passed"), "{text}");
     repo.commit();
 
+    // The hooks pass `--cache`: once the documents have settled (3 s), a commit that names none
+    // of them keeps what the corpus needs of each in the git directory, and nothing elsewhere.
+    std::thread::sleep(std::time::Duration::from_millis(3_300));
+    repo.write("README.md", "# Governance\n\nThe evidence of our AIMS.\n");
+    repo.git(&["add", "-A"]);
+    let out = try_hook(&tool, "aims-lint-system", &repo, home.path(), Some(&path));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        std::fs::symlink_metadata(repo.path().join(".git/aims-lint/corpus"))
+            .is_ok_and(|m| m.is_file()),
+        "{text}"
+    );
+    repo.commit();
+
+    // With the cache, the card named is still checked in full, and the sheet it cites (read
+    // from the cache) still resolves.
     repo.write(
         "model-cards/router.md",
         GOOD.replace("license: apache-2.0\n", ""),
@@ -134,6 +151,7 @@ fn the_system_hook_runs_the_aims_lint_on_path() {
         text.contains("model-card-missing-license (A.8.2)"),
         "{text}"
     );
+    assert!(!text.contains("model-card-dataset-without-sheet"), "{text}");
 
     // Without aims-lint on PATH the hook fails and says so; it does not pass.
     if system
