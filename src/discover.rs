@@ -74,8 +74,35 @@ impl Skipped {
     }
 }
 
+/// The tracked files: each absolute path as [`key`] writes it. Compared as bytes: paths compare
+/// component by component, which was a tenth of the walk of 10,000 documents.
+type Tracked = BTreeSet<Vec<u8>>;
+
+/// `path` as the bytes [`Tracked`] holds: its components joined by `/` (on Unix, the bytes it
+/// already is: the walk joins names to folders that [`absolute`] wrote, as the index's paths
+/// are joined to the root).
+fn key(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    if cfg!(unix) {
+        std::borrow::Cow::Borrowed(path.as_os_str().as_encoded_bytes())
+    } else {
+        let mut out = Vec::new();
+        for c in path.components() {
+            match c {
+                Component::RootDir => out.push(b'/'),
+                c => {
+                    if !out.is_empty() && out.last() != Some(&b'/') {
+                        out.push(b'/');
+                    }
+                    out.extend_from_slice(c.as_os_str().as_encoded_bytes());
+                }
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+}
+
 /// The paths git tracks in the repository at `root`, absolute; empty outside a repository.
-fn tracked(root: &Path, repo: Option<&gix::Repository>) -> BTreeSet<PathBuf> {
+fn tracked(root: &Path, repo: Option<&gix::Repository>) -> Tracked {
     let opened;
     let repo = match repo {
         Some(r) => r,
@@ -84,7 +111,7 @@ fn tracked(root: &Path, repo: Option<&gix::Repository>) -> BTreeSet<PathBuf> {
                 opened = r;
                 &opened
             }
-            Err(_) => return BTreeSet::new(),
+            Err(_) => return Tracked::new(),
         },
     };
     // Read here and dropped after, not through the repository's index cache, which would
@@ -95,21 +122,28 @@ fn tracked(root: &Path, repo: Option<&gix::Repository>) -> BTreeSet<PathBuf> {
         false,
         gix::index::decode::Options::default(),
     ) else {
-        return BTreeSet::new();
+        return Tracked::new();
     };
     index
         .entries()
         .iter()
-        .filter_map(|e| Some(root.join(gix::path::from_bstr(e.path(&index)).ok()?)))
+        .filter_map(|e| {
+            let path = root.join(gix::path::from_bstr(e.path(&index)).ok()?);
+            Some(key(&path).into_owned())
+        })
         .collect()
 }
 
 /// Whether a tracked path lies under `dir`.
-fn tracks_under(tracked: &BTreeSet<PathBuf>, dir: &Path) -> bool {
+fn tracks_under(tracked: &Tracked, dir: &Path) -> bool {
+    // Every path under `dir` starts with `dir/`, and they sort together from there (`dir-x`
+    // and `dir.x` sort before it, which is why the range does not start at `dir`).
+    let mut under = key(dir).into_owned();
+    under.push(b'/');
     tracked
-        .range(dir.to_path_buf()..)
+        .range(under.clone()..)
         .next()
-        .is_some_and(|p| p.starts_with(dir) && p != dir)
+        .is_some_and(|p| p.starts_with(&under))
 }
 
 /// Read an ignore file the safe way: a regular file, bounded in size.
@@ -166,7 +200,7 @@ impl Rules {
 
 struct Walk<'a> {
     root: &'a Path,
-    tracked: BTreeSet<PathBuf>,
+    tracked: Tracked,
 }
 
 /// What the walk of one folder found.
@@ -237,7 +271,8 @@ impl Walk<'_> {
                 }
             })
             .collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        // All in one folder: their bytes sort as their names do, and compare faster than paths.
+        entries.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
         // This folder's rules come first: `.ignore` over `.gitignore`.
         let mut rules = Rules::default();
         for name in [".ignore", ".gitignore"] {
@@ -268,7 +303,7 @@ impl Walk<'_> {
             let Some(_) = Format::from_path(&path.to_string_lossy()) else {
                 continue;
             };
-            let is_tracked = self.tracked.contains(&path);
+            let is_tracked = self.tracked.contains(key(&path).as_ref());
             if !is_tracked && (hidden || rules.ignores(&path, false)) {
                 continue;
             }
@@ -354,7 +389,7 @@ pub fn discover_in(
     let root_abs = absolute(root);
     let mut walk = Walk {
         root,
-        tracked: BTreeSet::new(),
+        tracked: Tracked::new(),
     };
     let mut out = Walked::default();
     let mut tracked_read = false;
@@ -503,6 +538,32 @@ pub fn tree_candidates(dir: &Path, files: Vec<String>) -> Vec<Candidate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_tracks_what_lies_under_it_and_not_its_namesakes() {
+        let set = |paths: &[&str]| -> Tracked {
+            paths
+                .iter()
+                .map(|p| key(Path::new(p)).into_owned())
+                .collect()
+        };
+        let dir = Path::new("/r/a");
+        // `a-b` and `a.b` sort between `a` and `a/`: the lookup must not stop at them.
+        assert!(tracks_under(
+            &set(&["/r/a-b/x.yaml", "/r/a.b", "/r/a/y.yaml"]),
+            dir
+        ));
+        assert!(!tracks_under(
+            &set(&["/r/a-b/x.yaml", "/r/a.b", "/r/ab/y.yaml"]),
+            dir
+        ));
+        // A file of that name is not under it.
+        assert!(!tracks_under(&set(&["/r/a"]), dir));
+        assert!(tracks_under(&set(&["/r/a/b/c/d.md"]), dir));
+        let tracked = set(&["/r/a/y.yaml"]);
+        assert!(tracked.contains(key(&Path::new("/r/a").join("y.yaml")).as_ref()));
+        assert!(!tracked.contains(key(Path::new("/r/a/y.yam")).as_ref()));
+    }
 
     /// Folders nested three deep, each with documents, a link and, in some, an ignore file
     /// that is a link (an error each), walked on pools of 1 to 4 threads.

@@ -129,8 +129,8 @@ pub fn lint_at(
         .cache
         .as_deref()
         .map(|path| Cache::open(path, cache::fingerprint(settings, registry)));
-    let index = cache.as_ref().map(|c| c.index(registry.rules().len()));
-    let index = index.as_ref();
+    let indexed = cache.as_ref().map(|c| c.index(registry.rules().len()));
+    let index = indexed.as_ref();
     let (results, context) = rayon::join(
         || {
             candidates
@@ -167,6 +167,9 @@ pub fn lint_at(
     {
         out.errors.push(e);
     }
+    // The cache as read is not kept for the rest of the run.
+    drop(indexed);
+    drop(cache);
     files.sort_by(|a, b| a.checked.rel.cmp(&b.checked.rel));
     let errors = corpus_stage(&mut files, context, settings, registry, root, git, tip);
     out.errors.extend(errors);
