@@ -626,3 +626,27 @@ fn a_document_changed_when_its_bytes_differ_from_the_merge_base() {
     expected.insert("model-cards/linked.md".to_string());
     assert_eq!(changed, expected);
 }
+
+#[test]
+fn a_pull_request_that_deletes_every_document_is_not_summarised_as_nothing_found() {
+    let repo = Repo::new();
+    repo.write("model-cards/router.md", CARD);
+    repo.commit();
+    let base = git_out(&repo, &["rev-parse", "HEAD"]);
+    repo.git(&["rm", "-q", "model-cards/router.md"]);
+    repo.write("README.md", "# Nothing left\n");
+    repo.commit();
+    let out = repo.run(&[
+        "check",
+        "--no-blame",
+        "--changed-since",
+        base.trim(),
+        "--format",
+        "markdown",
+    ]);
+    let md = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{md}{}", stderr(&out));
+    // The job summary lists the removal; it does not say that nothing was found or checked.
+    assert!(md.contains("`document-removed`"), "{md}");
+    assert!(!md.contains("no AIMS documents found"), "{md}");
+}
