@@ -154,8 +154,13 @@ impl Cache {
     #[must_use]
     pub fn open(path: &Path, fingerprint: String) -> Self {
         let started = SystemTime::now();
+        // The fingerprint is the first field: it is compared before the rest is decoded.
         let bytes = read(path)
-            .filter(|b| decode(b).is_some_and(|s| s.fingerprint == fingerprint))
+            .filter(|b| {
+                b.strip_prefix(MAGIC)
+                    .and_then(|rest| postcard::take_from_bytes::<&str>(rest).ok())
+                    .is_some_and(|(theirs, _)| theirs == fingerprint)
+            })
             .unwrap_or_default();
         Self {
             path: path.to_path_buf(),
@@ -298,18 +303,31 @@ fn read(path: &Path) -> Option<Vec<u8>> {
     if !meta.is_file() || meta.len() > MAX_CACHE {
         return None;
     }
+    let file = std::fs::File::open(path).ok()?;
+    // The file opened is the one looked at, not a link put in its place since.
+    let opened = file.metadata().ok()?;
+    if !opened.is_file() || !same_file(&meta, &opened) {
+        return None;
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(MAX_CACHE)
-        .read_to_end(&mut bytes)
-        .ok()?;
+    file.take(MAX_CACHE).read_to_end(&mut bytes).ok()?;
     Some(bytes)
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    a.len() == b.len()
 }
 
 /// Write `bytes` to `path` through a new file beside it, renamed into place.
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let shown = path.display();
+    let shown = crate::visible::visible(&path.display().to_string()).into_owned();
     let dir = path
         .parent()
         .ok_or_else(|| format!("{shown}: the cache has no folder"))?;
@@ -319,7 +337,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
         Err(e) => {
             return Err(format!(
                 "{}: cannot make the cache's folder: {e}",
-                dir.display()
+                crate::visible::visible(&dir.display().to_string())
             ));
         }
     }
