@@ -141,7 +141,10 @@ fn tracks_under(tracked: &Tracked, dir: &Path) -> bool {
     let mut under = key(dir).into_owned();
     under.push(b'/');
     tracked
-        .range(under.clone()..)
+        .range::<[u8], _>((
+            std::ops::Bound::Included(&under[..]),
+            std::ops::Bound::Unbounded,
+        ))
         .next()
         .is_some_and(|p| p.starts_with(&under))
 }

@@ -66,7 +66,14 @@ fn a_run_with_the_cache_reports_what_a_run_without_it_reports() {
     repo.commit();
     std::thread::sleep(SETTLE);
 
-    // The first run writes the cache; the second reads it and writes nothing.
+    // A run on the whole repository with the cache reports what one without it reports (it
+    // reads every document in full, and writes the cache).
+    let (whole, _) = check_json(&repo, &[]);
+    let (whole_cached, _) = check_json(&repo, &["--cache"]);
+    assert_eq!(whole_cached["findings"], whole["findings"]);
+    assert_eq!(whole_cached["summary"], whole["summary"]);
+
+    // A run on one file reads it; the next writes nothing.
     let before = findings(&repo);
     let cache = cache_of(&repo);
     assert!(std::fs::symlink_metadata(&cache).unwrap().is_file());

@@ -57,6 +57,23 @@ fn corpus_findings(report: &Value) -> Vec<(String, String, u64)> {
         .collect()
 }
 
+/// A Statement of Applicability that marks every control implemented, with the router as the
+/// evidence of each.
+fn write_soa_claiming_everything(repo: &Repo) {
+    let mut controls = String::new();
+    for (id, _) in aims_lint::controls::CONTROLS {
+        writeln!(
+            controls,
+            "  - {{id: {id}, applicable: true, justification: we run AI, status: implemented, evidence: [ai-systems/router.yaml]}}"
+        )
+        .unwrap();
+    }
+    repo.write(
+        "governance/statement-of-applicability.yaml",
+        format!("id: SOA-1\nowner: ai-governance-lead\ncontrols:\n{controls}"),
+    );
+}
+
 fn finding(rule: &str, path: &str, line: u64) -> (String, String, u64) {
     (rule.to_string(), path.to_string(), line)
 }
@@ -260,18 +277,7 @@ fn references_cannot_leave_the_repository() {
 #[test]
 fn a_soa_that_claims_more_than_the_evidence_shows_is_a_finding_on_its_line() {
     let repo = repo();
-    let mut controls = String::new();
-    for (id, _) in aims_lint::controls::CONTROLS {
-        writeln!(
-            controls,
-            "  - {{id: {id}, applicable: true, justification: we run AI, status: implemented, evidence: [ai-systems/router.yaml]}}"
-        )
-        .unwrap();
-    }
-    repo.write(
-        "governance/statement-of-applicability.yaml",
-        format!("id: SOA-1\nowner: ai-governance-lead\ncontrols:\n{controls}"),
-    );
+    write_soa_claiming_everything(&repo);
     let (report, _) = check_json(&repo, &[]);
     let soa: Vec<(u64, String)> = report["findings"]
         .as_array()
@@ -342,18 +348,7 @@ fn names_of_nothing_but_punctuation_are_findings_not_crashes() {
 #[test]
 fn a_run_on_the_soa_alone_does_not_count_findings_of_documents_it_did_not_check() {
     let repo = repo();
-    let mut controls = String::new();
-    for (id, _) in aims_lint::controls::CONTROLS {
-        writeln!(
-            controls,
-            "  - {{id: {id}, applicable: true, justification: we run AI, status: implemented, evidence: [ai-systems/router.yaml]}}"
-        )
-        .unwrap();
-    }
-    repo.write(
-        "governance/statement-of-applicability.yaml",
-        format!("id: SOA-1\nowner: ai-governance-lead\ncontrols:\n{controls}"),
-    );
+    write_soa_claiming_everything(&repo);
     let supplier_claims = |args: &[&str]| -> Vec<String> {
         let (report, _) = check_json(&repo, args);
         report["findings"]

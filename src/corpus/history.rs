@@ -28,10 +28,6 @@ pub struct History<'a> {
     pub today: &'a str,
     /// The longest review interval the configuration allows, in months.
     pub max_interval: u32,
-    /// The documents whose findings are reported, when not all are (a run on some files, as
-    /// pre-commit makes it): only their history, and that of the systems their impact
-    /// assessments cover, is walked.
-    pub reported: Option<&'a HashSet<&'a str>>,
 }
 
 /// Keys that record an approval: an approval changes them, and changing them is not an edit.
@@ -237,7 +233,7 @@ fn applies(rule: &Rule, entry: &Entry) -> bool {
 }
 
 /// The documents whose history is walked.
-fn wanted(cx: &Context<'_>, h: &History<'_>, rules: &[(usize, &Rule, Check)]) -> HashSet<String> {
+fn wanted(cx: &Context<'_>, rules: &[(usize, &Rule, Check)]) -> HashSet<String> {
     // Only the documents a history rule can judge: those that record an approval or a
     // review, impact assessments, and the systems and cards they cover. A repository of
     // dataset cards alone walks no history.
@@ -257,7 +253,7 @@ fn wanted(cx: &Context<'_>, h: &History<'_>, rules: &[(usize, &Rule, Check)]) ->
     };
     // In a run on some files, the history of the others is needed only where it judges
     // one of them: a system or card that an assessment of theirs covers.
-    let reported = |e: &Entry| h.reported.is_none_or(|r| r.contains(e.rel.as_str()));
+    let reported = |e: &Entry| cx.reports(e);
     let covered: HashSet<String> = cx
         .corpus
         .of_kind("impact-assessment")
@@ -292,7 +288,7 @@ pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
     if rules.is_empty() {
         return (Vec::new(), false);
     }
-    let wanted = wanted(cx, h, &rules);
+    let wanted = wanted(cx, &rules);
     let log = history::log(h.repo, h.tip, &wanted);
     let mut versions = Versions {
         repo: h.repo,

@@ -53,7 +53,9 @@ pub struct Context<'a> {
     pub real_root: std::path::PathBuf,
     /// The documents whose findings are reported, when not all are (a run on some files, as
     /// pre-commit makes it): the others' references are resolved only as far as the findings
-    /// of these need (which documents they cite), and no finding is made on them.
+    /// of these need (which documents they cite), and their history only where it judges one
+    /// of these. What the rules find on the others is dropped with them (the run has no file to
+    /// put it on).
     pub reported: Option<&'a HashSet<&'a str>>,
 }
 
@@ -156,7 +158,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Pending> {
             Some(Check::StatementOfApplicabilityControls) => soa_controls(cx, r, rule, &mut out),
             Some(Check::DatasetSheetUsed) if cites_sheets => {
                 for (e, entry) in cx.corpus.of_kind("dataset-sheet") {
-                    if applies(rule, entry) && cx.reports(entry) && !cited_targets.contains(&e) {
+                    if applies(rule, entry) && !cited_targets.contains(&e) {
                         out.push(Pending {
                             entry: e,
                             rule: r,
@@ -438,7 +440,7 @@ fn key_exists(cx: &Context<'_>, full: &Path, rel: &str, pointer: &str) -> Result
 
 fn soa_controls(cx: &Context<'_>, r: usize, rule: &Rule, out: &mut Vec<Pending>) {
     for (e, entry) in cx.corpus.of_kind("statement-of-applicability") {
-        if !applies(rule, entry) || !cx.reports(entry) {
+        if !applies(rule, entry) {
             continue;
         }
         let Some((at, listed)) = &entry.controls else {
@@ -514,7 +516,7 @@ fn system_has_impact_assessment(
         .filter_map(|(_, e)| e.system.as_deref().map(normalise))
         .collect();
     for (e, entry) in cx.corpus.of_kind("ai-system") {
-        if !applies(rule, entry) || !cx.reports(entry) || entry.stage.as_deref() == Some("idea") {
+        if !applies(rule, entry) || entry.stage.as_deref() == Some("idea") {
             continue;
         }
         let Some(system) = &entry.system else {
@@ -638,7 +640,7 @@ pub fn implemented_controls(cx: &Context<'_>, errors: &[Reported<'_>]) -> Vec<Pe
             let Some((_, listed)) = &entry.controls else {
                 continue;
             };
-            if !applies(rule, entry) || !cx.reports(entry) {
+            if !applies(rule, entry) {
                 continue;
             }
             for l in listed {

@@ -400,6 +400,17 @@ mod tests {
         )
     }
 
+    /// Write the cache at `path` (fingerprint `one`) as a run that kept `files` writes it.
+    fn store(path: &Path, files: &[(&str, Stat, Option<&Entry>)]) -> Result<(), String> {
+        let cache = Cache::open(path, "one".into());
+        let index = cache.index(0);
+        let kept = files
+            .iter()
+            .map(|(rel, stat, entry)| index.keep(rel, Some(*stat), *entry).unwrap())
+            .collect();
+        cache.store(&index, kept)
+    }
+
     /// A file of `dir` last changed long enough before a run that starts now.
     fn settled_file(dir: &Path, name: &str) -> (PathBuf, Stat) {
         let path = dir.join(name);
@@ -417,15 +428,14 @@ mod tests {
         let path = dir.path().join("git/aims-lint/corpus");
         std::fs::create_dir(dir.path().join("git")).unwrap();
         let (_, stat) = settled_file(dir.path(), "router.yaml");
-        let cache = Cache::open(&path, "one".into());
-        let index = cache.index(0);
-        assert!(index.reuse("router.yaml", Some(stat)).is_none());
+        let empty = Cache::open(&path, "one".into());
+        assert!(empty.index(0).reuse("router.yaml", Some(stat)).is_none());
         let e = entry("router.yaml");
-        let kept = vec![
-            index.keep("router.yaml", Some(stat), Some(&e)).unwrap(),
-            index.keep("notes.md", Some(stat), None).unwrap(),
-        ];
-        cache.store(&index, kept).unwrap();
+        store(
+            &path,
+            &[("router.yaml", stat, Some(&e)), ("notes.md", stat, None)],
+        )
+        .unwrap();
 
         let cache = Cache::open(&path, "one".into());
         let index = cache.index(0);
@@ -491,13 +501,14 @@ mod tests {
             value: "support-tickets".into(),
             span: (0, 1),
         });
-        let cache = Cache::open(&path, "one".into());
-        let index = cache.index(5);
-        let kept = vec![
-            index.keep("router.yaml", Some(stat), Some(&e)).unwrap(),
-            index.keep("other.yaml", Some(stat), Some(&e)).unwrap(),
-        ];
-        cache.store(&index, kept).unwrap();
+        store(
+            &path,
+            &[
+                ("router.yaml", stat, Some(&e)),
+                ("other.yaml", stat, Some(&e)),
+            ],
+        )
+        .unwrap();
         let cache = Cache::open(&path, "one".into());
         assert!(cache.index(5).reuse("router.yaml", Some(stat)).is_some());
         // The same bytes under another path, or with fewer rules: not used.
@@ -530,14 +541,7 @@ mod tests {
             .join(format!("aims-lint/.corpus.{}.new", std::process::id()));
         std::fs::write(&left, b"half a cache").unwrap();
         let (_, stat) = settled_file(dir.path(), "router.yaml");
-        let cache = Cache::open(&path, "one".into());
-        let index = cache.index(0);
-        cache
-            .store(
-                &index,
-                vec![index.keep("notes.md", Some(stat), None).unwrap()],
-            )
-            .unwrap();
+        store(&path, &[("notes.md", stat, None)]).unwrap();
         assert!(!left.exists());
         let cache = Cache::open(&path, "one".into());
         assert!(cache.index(0).reuse("notes.md", Some(stat)).is_some());
@@ -558,10 +562,8 @@ mod tests {
         ] {
             std::fs::write(&path, garbage).unwrap();
             let cache = Cache::open(&path, "one".into());
-            let index = cache.index(0);
-            assert!(index.reuse("router.yaml", Some(stat)).is_none());
-            let kept = vec![index.keep("router.yaml", Some(stat), Some(&e)).unwrap()];
-            cache.store(&index, kept).unwrap();
+            assert!(cache.index(0).reuse("router.yaml", Some(stat)).is_none());
+            store(&path, &[("router.yaml", stat, Some(&e))]).unwrap();
             let cache = Cache::open(&path, "one".into());
             assert!(cache.index(0).reuse("router.yaml", Some(stat)).is_some());
         }
@@ -576,41 +578,21 @@ mod tests {
         // A good cache elsewhere, linked in the cache's place: not read; the link is replaced,
         // and what it pointed at is left as it was.
         let good = outside.path().join("corpus");
-        let cache = Cache::open(&good, "one".into());
-        let index = cache.index(0);
-        cache
-            .store(
-                &index,
-                vec![index.keep("router.yaml", Some(stat), Some(&e)).unwrap()],
-            )
-            .unwrap();
+        store(&good, &[("router.yaml", stat, Some(&e))]).unwrap();
         let good_bytes = std::fs::read(&good).unwrap();
         std::fs::create_dir(dir.path().join("aims-lint")).unwrap();
         let path = dir.path().join("aims-lint/corpus");
         std::os::unix::fs::symlink(&good, &path).unwrap();
         let cache = Cache::open(&path, "one".into());
-        let index = cache.index(0);
-        assert!(index.reuse("router.yaml", Some(stat)).is_none());
-        cache
-            .store(
-                &index,
-                vec![index.keep("notes.md", Some(stat), None).unwrap()],
-            )
-            .unwrap();
+        assert!(cache.index(0).reuse("router.yaml", Some(stat)).is_none());
+        store(&path, &[("notes.md", stat, None)]).unwrap();
         assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
         assert_eq!(std::fs::read(&good).unwrap(), good_bytes);
         // Its folder a link: an error, and nothing written where it points.
         let linked = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path(), linked.path().join("aims-lint")).unwrap();
         let path = linked.path().join("aims-lint/corpus");
-        let cache = Cache::open(&path, "one".into());
-        let index = cache.index(0);
-        let err = cache
-            .store(
-                &index,
-                vec![index.keep("notes.md", Some(stat), None).unwrap()],
-            )
-            .unwrap_err();
+        let err = store(&path, &[("notes.md", stat, None)]).unwrap_err();
         assert!(err.contains("not a folder"), "{err}");
         assert_eq!(std::fs::read(&good).unwrap(), good_bytes);
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);

@@ -84,7 +84,6 @@ pub(super) fn corpus_stage(
                 tip,
                 today: &settings.today,
                 max_interval,
-                reported: reported.as_ref(),
             };
             Some(corpus::history::run(&cx, &history).0)
         },
@@ -214,8 +213,7 @@ pub(super) fn context_entries<'a>(
                 (Ok(entry), Some(kept))
             } else {
                 let result = process(&c, false, settings, registry, base, cx);
-                let kept =
-                    cache.and_then(|i| i.keep(&c.rel, stat, super::files::corpus_entry(&result)?));
+                let kept = super::files::kept(cache, &c, stat, &result);
                 let entry = match result {
                     FileResult::Checked(file) => Ok(file.entry),
                     FileResult::Skipped(_) => Ok(None),

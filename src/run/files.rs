@@ -17,6 +17,7 @@ use crate::source::{SourceFile, Span};
 use crate::suppress::{self, Waivers};
 
 use super::Checked;
+use super::cache::{Index, Kept, Stat};
 
 /// What the per-file stage gives for one checked document.
 pub(super) struct FileOutput {
@@ -124,15 +125,21 @@ pub(super) fn process(
     }))
 }
 
-/// What the corpus cache keeps of a file that gave `result`: its entry, or `Some(None)` for a
-/// file that is no document the corpus keeps; `None` for a file that could not be read.
-#[allow(clippy::option_option, reason = "not kept, and kept as no entry")]
-pub(super) fn corpus_entry(result: &FileResult) -> Option<Option<&Entry>> {
-    match result {
-        FileResult::Checked(file) => Some(file.entry.as_deref()),
-        FileResult::Skipped(_) => Some(None),
-        FileResult::Error(_) => None,
-    }
+/// What the corpus cache keeps of `c`, whose `lstat` before it was read is `stat` and which
+/// gave `result`: its entry, or that it is no document the corpus keeps; nothing for a file
+/// that could not be read, or without a cache.
+pub(super) fn kept<'a>(
+    cache: Option<&Index<'a>>,
+    c: &Candidate,
+    stat: Option<Stat>,
+    result: &FileResult,
+) -> Option<Kept<'a>> {
+    let entry = match result {
+        FileResult::Checked(file) => file.entry.as_deref(),
+        FileResult::Skipped(_) => None,
+        FileResult::Error(_) => return None,
+    };
+    cache?.keep(&c.rel, stat, entry)
 }
 
 /// The `file-not-regular` finding of a link or a special file that discovery did not read

@@ -34,7 +34,7 @@ use crate::touched;
 
 use self::corpus::corpus_stage;
 use cache::{Cache, Stat};
-use files::{FileOutput, FileResult, corpus_entry, process};
+use files::{FileOutput, FileResult, process};
 
 /// A document that was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +139,7 @@ pub fn lint_at(
                     // Taken before the file is read: a change after it makes the next differ.
                     let stat = index.and_then(|_| Stat::of(&c.path));
                     let result = process(&c, true, settings, registry, &base, &cx);
-                    let kept = index.and_then(|i| i.keep(&c.rel, stat, corpus_entry(&result)?));
+                    let kept = files::kept(index, &c, stat, &result);
                     crate::progress::advance(1);
                     (result, kept)
                 })
