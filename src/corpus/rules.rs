@@ -122,24 +122,33 @@ pub fn repository_path(root: &Path, real_root: &Path, rel: &str) -> Option<bool>
 #[must_use]
 pub fn run(cx: &Context<'_>) -> Vec<Pending> {
     let rules = cx.registry.rules();
-    // Every document's references, in parallel: what each resolved to, and the findings in
-    // the order of the documents (the run sorts findings, but attaches them in this order).
-    let resolved: Vec<(Vec<Pending>, Vec<usize>, bool)> = cx
+    // Every document's references, in parallel: the findings in the order of the documents
+    // (the run sorts findings, but attaches them in this order), and the documents a reference
+    // resolved to. Folded on each thread and joined in order (`reduce` keeps it): no result is
+    // kept per document (11 MB at 100,000 documents).
+    type Resolved = (Vec<Pending>, HashSet<usize>, bool);
+    let (mut out, cited_targets, cites_sheets) = cx
         .corpus
         .entries
         .par_iter()
         .enumerate()
-        .map(|(e, entry)| references(cx, e, entry))
-        .collect();
-    let mut out = Vec::new();
-    // Documents that a reference resolved to.
-    let mut cited_targets: HashSet<usize> = HashSet::new();
-    let mut cites_sheets = false;
-    for (pending, targets, sheets) in resolved {
-        out.extend(pending);
-        cited_targets.extend(targets);
-        cites_sheets |= sheets;
-    }
+        .fold(
+            Resolved::default,
+            |(mut out, mut targets, sheets), (e, entry)| {
+                let (pending, cited, cites) = references(cx, e, entry);
+                out.extend(pending);
+                targets.extend(cited);
+                (out, targets, sheets || cites)
+            },
+        )
+        .reduce(
+            Resolved::default,
+            |(mut out, mut targets, sheets), (more, cited, cites)| {
+                out.extend(more);
+                targets.extend(cited);
+                (out, targets, sheets || cites)
+            },
+        );
     let citing = cx
         .corpus
         .entries

@@ -124,7 +124,8 @@ pub fn log<S: std::hash::BuildHasher>(
             out.truncated = true;
             continue;
         };
-        let Some(changes) = changes_of(repo, &commit, parents.first(), &empty, &mut cache) else {
+        let Some(changes) = changes_of(repo, &commit, parents.first(), &empty, &mut cache, paths)
+        else {
             out.truncated = true;
             continue;
         };
@@ -140,41 +141,41 @@ pub fn log<S: std::hash::BuildHasher>(
                 }
                 Err(_) => (0, std::sync::Arc::from(""), std::sync::Arc::from("")),
             };
-        for (location, blob, previous) in changes {
-            let Ok(path) = location.to_str() else {
-                continue;
-            };
-            if !paths.contains(path) {
-                continue;
-            }
-            out.files
-                .entry(path.to_string())
-                .or_default()
-                .push(Revision {
-                    commit: commit_id,
-                    time,
-                    author: author.clone(),
-                    email: email.clone(),
-                    blob,
-                    previous,
-                    added: previous.is_none(),
-                });
+        for (path, blob, previous) in changes {
+            out.files.entry(path).or_default().push(Revision {
+                commit: commit_id,
+                time,
+                author: author.clone(),
+                email: email.clone(),
+                blob,
+                previous,
+                added: previous.is_none(),
+            });
         }
     }
+    // Most documents have one or two revisions: no room to grow is kept for the whole run
+    // (a vector's first push makes room for four).
+    for revs in out.files.values_mut() {
+        revs.shrink_to_fit();
+    }
+    out.files.shrink_to_fit();
     out
 }
 
 /// A file a commit touched: its path, its blob after and before the commit.
-type Touched = (gix::bstr::BString, Option<ObjectId>, Option<ObjectId>);
+type Touched = (String, Option<ObjectId>, Option<ObjectId>);
 
-/// What a commit changed against its parent (or against nothing, for a root commit): the
-/// path of each file, its blob after and before. `None` when an object is missing.
-fn changes_of(
+/// What a commit changed in `paths` against its parent (or against nothing, for a root
+/// commit): the path of each file, its blob after and before. `None` when an object is
+/// missing. Only the paths asked for are kept (a first commit of 100,000 documents would
+/// otherwise hold every path at once).
+fn changes_of<S: std::hash::BuildHasher>(
     repo: &gix::Repository,
     commit: &gix::Commit<'_>,
     parent: Option<&ObjectId>,
     empty: &gix::Tree<'_>,
     cache: &mut gix::diff::blob::Platform,
+    paths: &HashSet<String, S>,
 ) -> Option<Vec<Touched>> {
     use gix::object::tree::diff::Change as C;
     let tree = commit.tree().ok()?;
@@ -187,6 +188,13 @@ fn changes_of(
     changes.options(|o| {
         o.track_path().track_rewrites(None);
     });
+    let mut keep = |location: &gix::bstr::BStr, blob, previous| {
+        if let Ok(path) = location.to_str()
+            && paths.contains(path)
+        {
+            out.push((path.to_string(), blob, previous));
+        }
+    };
     changes
         .for_each_to_obtain_tree_with_cache(&tree, cache, |change| {
             match change {
@@ -195,23 +203,17 @@ fn changes_of(
                     entry_mode,
                     id,
                     ..
-                } if entry_mode.is_blob() => {
-                    out.push((location.to_owned(), Some(id.detach()), None));
-                }
+                } if entry_mode.is_blob() => keep(location, Some(id.detach()), None),
                 C::Modification {
                     location,
                     entry_mode,
                     id,
                     previous_id,
                     ..
-                } if entry_mode.is_blob() => out.push((
-                    location.to_owned(),
-                    Some(id.detach()),
-                    Some(previous_id.detach()),
-                )),
-                C::Deletion { location, id, .. } => {
-                    out.push((location.to_owned(), None, Some(id.detach())));
+                } if entry_mode.is_blob() => {
+                    keep(location, Some(id.detach()), Some(previous_id.detach()));
                 }
+                C::Deletion { location, id, .. } => keep(location, None, Some(id.detach())),
                 _ => {}
             }
             Ok(std::ops::ControlFlow::Continue(()))
