@@ -502,7 +502,7 @@ fn approver_is_author(
     let person: Vec<String> = cx
         .corpus
         .of_kind("roles")
-        .flat_map(|(_, r)| r.persons.iter())
+        .flat_map(|(_, r)| r.persons().iter())
         .find(|p| forms.iter().any(|f| p.contains(f)))
         .cloned()
         .unwrap_or_else(|| forms.clone());

@@ -121,12 +121,12 @@ pub fn repository_path(root: &Path, real_root: &Path, rel: &str) -> Option<bool>
 /// Run every corpus rule but [`implemented_controls`], which needs the other findings.
 #[must_use]
 pub fn run(cx: &Context<'_>) -> Vec<Pending> {
+    type Resolved = (Vec<Pending>, HashSet<usize>, bool);
     let rules = cx.registry.rules();
     // Every document's references, in parallel: the findings in the order of the documents
     // (the run sorts findings, but attaches them in this order), and the documents a reference
     // resolved to. Folded on each thread and joined in order (`reduce` keeps it): no result is
     // kept per document (11 MB at 100,000 documents).
-    type Resolved = (Vec<Pending>, HashSet<usize>, bool);
     let (mut out, cited_targets, cites_sheets) = cx
         .corpus
         .entries
@@ -135,18 +135,18 @@ pub fn run(cx: &Context<'_>) -> Vec<Pending> {
         .fold(
             Resolved::default,
             |(mut out, mut targets, sheets), (e, entry)| {
-                let (pending, cited, cites) = references(cx, e, entry);
+                let (pending, resolved, sheet) = references(cx, e, entry);
                 out.extend(pending);
-                targets.extend(cited);
-                (out, targets, sheets || cites)
+                targets.extend(resolved);
+                (out, targets, sheets || sheet)
             },
         )
         .reduce(
             Resolved::default,
-            |(mut out, mut targets, sheets), (more, cited, cites)| {
+            |(mut out, mut targets, sheets), (more, resolved, sheet)| {
                 out.extend(more);
-                targets.extend(cited);
-                (out, targets, sheets || cites)
+                targets.extend(resolved);
+                (out, targets, sheets || sheet)
             },
         );
     let citing = cx
@@ -376,7 +376,7 @@ fn resolve_person(corpus: &Corpus, from: &Entry, value: &str) -> Option<String> 
     // The roles file nearest to the document, for the message and the suggestion.
     let nearest = &corpus.entries[corpus.nearest_of_kind("roles", &from.rel)?];
     let known: Vec<(String, String)> = nearest
-        .people
+        .people()
         .iter()
         .map(|p| (p.clone(), p.clone()))
         .collect();
@@ -452,7 +452,7 @@ fn soa_controls(cx: &Context<'_>, r: usize, rule: &Rule, out: &mut Vec<Pending>)
         if !applies(rule, entry) {
             continue;
         }
-        let Some((at, listed)) = &entry.controls else {
+        let Some((at, listed)) = entry.controls.as_deref() else {
             // No `controls`: the schema rule of the Statement of Applicability says so.
             continue;
         };
@@ -646,7 +646,7 @@ pub fn implemented_controls(cx: &Context<'_>, errors: &[Reported<'_>]) -> Vec<Pe
             continue;
         }
         for (e, entry) in cx.corpus.of_kind("statement-of-applicability") {
-            let Some((_, listed)) = &entry.controls else {
+            let Some((_, listed)) = entry.controls.as_deref() else {
                 continue;
             };
             if !applies(rule, entry) {
