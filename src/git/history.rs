@@ -87,13 +87,7 @@ pub fn log<S: std::hash::BuildHasher>(
         _ => HashSet::new(),
     };
     let mailmap = Mailmap::new(&repo.open_mailmap());
-    let Ok(mut cache) = repo.diff_resource_cache(
-        gix::diff::blob::pipeline::Mode::ToGit,
-        gix::diff::blob::pipeline::WorktreeRoots::default(),
-    ) else {
-        return out;
-    };
-    let empty = repo.empty_tree();
+    let mut state = gix::diff::tree::State::default();
     let Ok(walk) = repo
         .rev_walk([head])
         .sorting(gix::revision::walk::Sorting::ByCommitTime(
@@ -124,8 +118,7 @@ pub fn log<S: std::hash::BuildHasher>(
             out.truncated = true;
             continue;
         };
-        let Some(changes) = changes_of(repo, &commit, parents.first(), &empty, &mut cache, paths)
-        else {
+        let Some(changes) = changes_of(repo, &commit, parents.first(), &mut state, paths) else {
             out.truncated = true;
             continue;
         };
@@ -167,58 +160,278 @@ type Touched = (String, Option<ObjectId>, Option<ObjectId>);
 
 /// What a commit changed in `paths` against its parent (or against nothing, for a root
 /// commit): the path of each file, its blob after and before. `None` when an object is
-/// missing. Only the paths asked for are kept (a first commit of 100,000 documents would
-/// otherwise hold every path at once).
+/// missing.
+///
+/// gix's plain tree diff, with a visitor that keeps only the paths asked for: a first commit of
+/// 100,000 documents would otherwise hold every path at once, and gix's `Tree::changes`
+/// wants a blob resource cache, made from the whole index (20 MB there), that a tree diff
+/// without rename tracking never uses.
 fn changes_of<S: std::hash::BuildHasher>(
     repo: &gix::Repository,
     commit: &gix::Commit<'_>,
     parent: Option<&ObjectId>,
-    empty: &gix::Tree<'_>,
-    cache: &mut gix::diff::blob::Platform,
+    state: &mut gix::diff::tree::State,
     paths: &HashSet<String, S>,
 ) -> Option<Vec<Touched>> {
-    use gix::object::tree::diff::Change as C;
-    let tree = commit.tree().ok()?;
+    let tree = repo.find_tree(commit.tree_id().ok()?).ok()?;
     let parent_tree = match parent {
-        Some(p) => repo.find_commit(*p).and_then(|c| c.tree()).ok()?,
-        None => empty.clone(),
+        Some(p) => Some(
+            repo.find_tree(repo.find_commit(*p).ok()?.tree_id().ok()?)
+                .ok()?,
+        ),
+        None => None,
     };
-    let mut out = Vec::new();
-    let mut changes = parent_tree.changes().ok()?;
-    changes.options(|o| {
-        o.track_path().track_rewrites(None);
-    });
-    let mut keep = |location: &gix::bstr::BStr, blob, previous| {
-        if let Ok(path) = location.to_str()
-            && paths.contains(path)
-        {
-            out.push((path.to_string(), blob, previous));
+    let hash = repo.object_hash();
+    let mut visit = Paths {
+        wanted: paths,
+        path: gix::bstr::BString::default(),
+        queued: std::collections::VecDeque::new(),
+        out: Vec::new(),
+    };
+    gix::diff::tree(
+        gix::objs::TreeRefIter::from_bytes(parent_tree.as_ref().map_or(&[], |t| &t.data), hash),
+        gix::objs::TreeRefIter::from_bytes(&tree.data, hash),
+        state,
+        &repo.objects,
+        &mut visit,
+    )
+    .ok()?;
+    Some(visit.out)
+}
+
+/// A tree diff's visitor that keeps the changes of the paths it wants; its path tracking is
+/// that of gix's own `Recorder` with full paths.
+struct Paths<'a, S> {
+    wanted: &'a HashSet<String, S>,
+    /// The path of the entry being visited.
+    path: gix::bstr::BString,
+    /// The paths of the trees queued for later, in the diff's order.
+    queued: std::collections::VecDeque<gix::bstr::BString>,
+    out: Vec<Touched>,
+}
+
+impl<S> Paths<'_, S> {
+    fn push(&mut self, name: &gix::bstr::BStr) {
+        if name.is_empty() {
+            return;
         }
-    };
-    changes
-        .for_each_to_obtain_tree_with_cache(&tree, cache, |change| {
-            match change {
-                C::Addition {
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } if entry_mode.is_blob() => keep(location, Some(id.detach()), None),
-                C::Modification {
-                    location,
-                    entry_mode,
-                    id,
-                    previous_id,
-                    ..
-                } if entry_mode.is_blob() => {
-                    keep(location, Some(id.detach()), Some(previous_id.detach()));
-                }
-                C::Deletion { location, id, .. } => keep(location, None, Some(id.detach())),
-                _ => {}
+        if !self.path.is_empty() {
+            self.path.push(b'/');
+        }
+        self.path.extend_from_slice(name);
+    }
+}
+
+impl<S: std::hash::BuildHasher> gix::diff::tree::Visit for Paths<'_, S> {
+    fn pop_front_tracked_path_and_set_current(&mut self) {
+        self.path = self.queued.pop_front().unwrap_or_default();
+    }
+
+    fn push_back_tracked_path_component(&mut self, component: &gix::bstr::BStr) {
+        self.push(component);
+        self.queued.push_back(self.path.clone());
+    }
+
+    fn push_path_component(&mut self, component: &gix::bstr::BStr) {
+        self.push(component);
+    }
+
+    fn pop_path_component(&mut self) {
+        match self.path.rfind_byte(b'/') {
+            Some(at) => self.path.truncate(at),
+            None => self.path.clear(),
+        }
+    }
+
+    fn visit(&mut self, change: gix::diff::tree::visit::Change) -> gix::diff::tree::visit::Action {
+        use gix::diff::tree::visit::Change as C;
+        let (blob, previous) = match change {
+            C::Addition {
+                entry_mode, oid, ..
+            } if entry_mode.is_blob() => (Some(oid), None),
+            C::Modification {
+                entry_mode,
+                oid,
+                previous_oid,
+                ..
+            } if entry_mode.is_blob() => (Some(oid), Some(previous_oid)),
+            // A folder's deletion is no document's: its files come as deletions of their own
+            // (a folder that a file of the same name later replaced had its deletion taken for
+            // that file's, with the folder's tree as its "blob").
+            C::Deletion {
+                entry_mode, oid, ..
+            } if entry_mode.is_blob() => (None, Some(oid)),
+            _ => return std::ops::ControlFlow::Continue(()),
+        };
+        if let Ok(path) = self.path.to_str()
+            && self.wanted.contains(path)
+        {
+            self.out.push((path.to_string(), blob, previous));
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+    use std::path::Path;
+    use std::process::Command;
+
+    use super::*;
+
+    fn git(dir: &Path, args: &[&str], date: u64) -> String {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_AUTHOR_DATE", format!("{date} +0000"))
+            .env("GIT_COMMITTER_DATE", format!("{date} +0000"))
+            .env("GIT_AUTHOR_NAME", "a")
+            .env("GIT_AUTHOR_EMAIL", "a@example.org")
+            .env("GIT_COMMITTER_NAME", "a")
+            .env("GIT_COMMITTER_EMAIL", "a@example.org")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// The blob of `path` at `rev`, as git resolves it; `None` where it is no file.
+    fn blob(dir: &Path, rev: &str, path: &str) -> Option<ObjectId> {
+        let out = Command::new("git")
+            .args(["rev-parse", "--verify", "--quiet", &format!("{rev}:{path}")])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        let id = String::from_utf8(out.stdout).unwrap();
+        let id = ObjectId::from_hex(id.trim().as_bytes()).ok()?;
+        let kind = git(dir, &["cat-file", "-t", &id.to_string()], 0);
+        (kind.trim() == "blob").then_some(id)
+    }
+
+    /// Seven commits and a merge in `dir`: nested files added, edited and deleted, a folder
+    /// deleted, a file that becomes a folder and a folder that becomes a file, a side branch.
+    fn generate(dir: &Path) {
+        let write = |rel: &str, text: &str| {
+            let p = dir.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        let mut date = 1_700_000_000;
+        let mut commit = |message: &str| {
+            date += 60;
+            git(dir, &["add", "-A"], date);
+            git(dir, &["commit", "-q", "--allow-empty", "-m", message], date);
+        };
+        git(dir, &["init", "-q", "-b", "main"], 0);
+        write("a.yaml", "one\n");
+        write("d/b.yaml", "one\n");
+        write("d/e/c.yaml", "one\n");
+        write("d/e/g/h.yaml", "one\n");
+        write("x/y.yaml", "not wanted\n");
+        commit("add");
+        write("d/e/c.yaml", "two\n");
+        write("d/f.yaml", "one\n");
+        write("x/y.yaml", "still not wanted\n");
+        commit("edit nested, add beside");
+        std::fs::remove_file(dir.join("d/b.yaml")).unwrap();
+        write("a.yaml", "two\n");
+        commit("delete one, edit the top");
+        std::fs::remove_dir_all(dir.join("d/e")).unwrap();
+        commit("delete a folder");
+        // A file that becomes a folder, and a folder that becomes a file.
+        std::fs::remove_file(dir.join("a.yaml")).unwrap();
+        write("a.yaml/inner.yaml", "one\n");
+        write("d/e", "a file now\n");
+        commit("swap kinds");
+        // A branch merged back: the merge itself is not diffed, its branch's commit is.
+        git(dir, &["checkout", "-q", "-b", "side"], 1_700_000_000);
+        write("d/f.yaml", "from the side\n");
+        commit("on the side");
+        git(dir, &["checkout", "-q", "main"], 1_700_000_000);
+        write("a.yaml/inner.yaml", "two\n");
+        commit("on main");
+        date += 60;
+        git(
+            dir,
+            &["merge", "-q", "--no-ff", "-m", "merge", "side"],
+            date,
+        );
+    }
+
+    #[test]
+    fn every_commit_that_changed_a_wanted_path_is_found_as_git_log_finds_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        generate(dir);
+
+        let wanted: HashSet<String> = [
+            "a.yaml",
+            "a.yaml/inner.yaml",
+            "d/b.yaml",
+            "d/e/c.yaml",
+            "d/e/g/h.yaml",
+            "d/e",
+            "d/f.yaml",
+            "never.yaml",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        let repo = gix::open(dir).unwrap();
+        let log = log(&repo, None, &wanted);
+        assert!(!log.truncated);
+        assert!(!log.files.contains_key("x/y.yaml"), "a path not asked for");
+        // Every commit but merges, newest first, with the files it changed (exactly: a pathspec
+        // would also match the files under a folder of that name).
+        let listed = git(
+            dir,
+            &[
+                "log",
+                "--format=>%H",
+                "--no-merges",
+                "--no-renames",
+                "--name-only",
+            ],
+            0,
+        );
+        let mut changed: Vec<(String, Vec<String>)> = Vec::new();
+        for line in listed.lines().filter(|l| !l.is_empty()) {
+            match line.strip_prefix('>') {
+                Some(id) => changed.push((id.to_string(), Vec::new())),
+                None => changed.last_mut().unwrap().1.push(line.to_string()),
             }
-            Ok(std::ops::ControlFlow::Continue(()))
-        })
-        .ok()?;
-    cache.clear_resource_cache();
-    Some(out)
+        }
+        assert_eq!(changed.len(), 7, "{listed}");
+        for path in &wanted {
+            let expected: Vec<String> = changed
+                .iter()
+                .filter(|(_, files)| files.contains(path))
+                .map(|(id, _)| id.clone())
+                .collect();
+            let revs = log.files.get(path.as_str()).map_or(&[][..], Vec::as_slice);
+            let found: Vec<String> = revs.iter().map(|r| r.commit.to_string()).collect();
+            assert_eq!(found, expected, "{path}");
+            for r in revs {
+                let c = r.commit.to_string();
+                assert_eq!(r.blob, blob(dir, &c, path), "{path} at {c}");
+                assert_eq!(
+                    r.previous,
+                    blob(dir, &format!("{c}^"), path),
+                    "{path} before {c}"
+                );
+                assert_eq!(r.added, r.previous.is_none(), "{path} at {c}");
+            }
+        }
+        // The history covers what was asked for: nested files, deletions of a folder's files.
+        assert_eq!(log.files["d/e/g/h.yaml"].len(), 2);
+        assert_eq!(log.files["a.yaml"].len(), 3);
+    }
 }
