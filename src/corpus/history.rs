@@ -173,7 +173,7 @@ fn newest_change(
 #[must_use]
 pub fn substantive_changes(
     repo: &gix::Repository,
-    log: &Log,
+    log: &Log<'_>,
     limits: parse::yaml::Limits,
     max: u64,
 ) -> HashMap<String, Revision> {
@@ -191,7 +191,7 @@ pub fn substantive_changes(
             Edits::Unknown => None,
         };
         if let Some(rev) = revs.get(i.unwrap_or(0)) {
-            out.insert(rel.clone(), rev.clone());
+            out.insert((*rel).to_string(), rev.clone());
         }
     }
     out
@@ -233,7 +233,7 @@ fn applies(rule: &Rule, entry: &Entry) -> bool {
 }
 
 /// The documents whose history is walked.
-fn wanted(cx: &Context<'_>, rules: &[(usize, &Rule, Check)]) -> HashSet<String> {
+fn wanted<'c>(cx: &Context<'c>, rules: &[(usize, &Rule, Check)]) -> HashSet<&'c str> {
     // Only the documents a history rule can judge: those that record an approval or a
     // review, impact assessments, and the systems and cards they cover. A repository of
     // dataset cards alone walks no history.
@@ -271,7 +271,7 @@ fn wanted(cx: &Context<'_>, rules: &[(usize, &Rule, Check)]) -> HashSet<String> 
         .entries
         .iter()
         .filter(|e| judged(e) && needed(e) && rules.iter().any(|(_, r, _)| applies(r, e)))
-        .map(|e| e.rel.clone())
+        .map(|e| e.rel.as_str())
         .collect()
 }
 
@@ -300,7 +300,7 @@ pub fn run(cx: &Context<'_>, h: &History<'_>) -> (Vec<Pending>, bool) {
     let today = h.today.parse::<jiff::civil::Date>().ok();
     let mut latest: Option<Latest<'_>> = None;
     for (e, entry) in cx.corpus.entries.iter().enumerate() {
-        let Some(revs) = log.files.get(&entry.rel).filter(|r| !r.is_empty()) else {
+        let Some(revs) = log.files.get(entry.rel.as_str()).filter(|r| !r.is_empty()) else {
             if log.truncated {
                 out.extend(shallow(&rules, e, entry));
             }
@@ -421,7 +421,7 @@ fn approval_revision(rel: &str, revs: &[Revision], versions: &mut Versions<'_>) 
 
 fn edited_after_approval(
     root: &std::path::Path,
-    log: &Log,
+    log: &Log<'_>,
     revs: &[Revision],
     entry: &Entry,
     span: At,
@@ -525,13 +525,14 @@ fn approver_is_author(
 /// substantive change if it has one.
 type Latest<'c> = HashMap<String, Vec<(&'c Entry, Option<Revision>)>>;
 
-fn latest_changes<'c>(cx: &Context<'c>, log: &Log, versions: &mut Versions<'_>) -> Latest<'c> {
+fn latest_changes<'c>(cx: &Context<'c>, log: &Log<'_>, versions: &mut Versions<'_>) -> Latest<'c> {
     let mut latest: Latest<'c> = HashMap::new();
     for other in &cx.corpus.entries {
         if !matches!(other.kind.as_str(), "ai-system" | "model-card") {
             continue;
         }
-        let (Some(system), Some(theirs)) = (other.system.as_deref(), log.files.get(&other.rel))
+        let (Some(system), Some(theirs)) =
+            (other.system.as_deref(), log.files.get(other.rel.as_str()))
         else {
             continue;
         };

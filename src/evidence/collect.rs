@@ -184,8 +184,8 @@ fn assemble(
     paths.extend(soa.values().flat_map(|e| e.evidence.iter().cloned()));
     paths.sort();
     paths.dedup();
+    let wanted: HashSet<&str> = paths.iter().map(String::as_str).collect();
     let log = git.map(|sync| {
-        let wanted: HashSet<String> = paths.iter().cloned().collect();
         let repo = crate::git::handle(sync);
         let log = history::log(&repo, tip, &wanted);
         let changes =

@@ -58,9 +58,10 @@ impl Revision {
 
 /// The history of the documents asked for.
 #[derive(Debug, Default)]
-pub struct Log {
-    /// For each path (relative to the repository root), its revisions, newest first.
-    pub files: HashMap<String, Vec<Revision>>,
+pub struct Log<'p> {
+    /// For each path (relative to the repository root), its revisions, newest first; the
+    /// paths are those asked for, borrowed.
+    pub files: HashMap<&'p str, Vec<Revision>>,
     /// The walk reached a shallow clone's boundary: older changes are unknown.
     pub truncated: bool,
     /// Commits walked.
@@ -70,11 +71,15 @@ pub struct Log {
 /// Walk the history from `tip` (`HEAD` when `None`) once, recording every commit that changed
 /// one of `paths`.
 #[must_use]
-pub fn log<S: std::hash::BuildHasher>(
+pub fn log<'p, K, S>(
     repo: &gix::Repository,
     tip: Option<ObjectId>,
-    paths: &HashSet<String, S>,
-) -> Log {
+    paths: &'p HashSet<K, S>,
+) -> Log<'p>
+where
+    K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+    S: std::hash::BuildHasher,
+{
     let mut out = Log::default();
     if paths.is_empty() {
         return out;
@@ -156,7 +161,7 @@ pub fn log<S: std::hash::BuildHasher>(
 }
 
 /// A file a commit touched: its path, its blob after and before the commit.
-type Touched = (String, Option<ObjectId>, Option<ObjectId>);
+type Touched<'p> = (&'p str, Option<ObjectId>, Option<ObjectId>);
 
 /// What a commit changed in `paths` against its parent (or against nothing, for a root
 /// commit): the path of each file, its blob after and before. `None` when an object is
@@ -166,13 +171,17 @@ type Touched = (String, Option<ObjectId>, Option<ObjectId>);
 /// 100,000 documents would otherwise hold every path at once, and gix's `Tree::changes`
 /// wants a blob resource cache, made from the whole index (20 MB there), that a tree diff
 /// without rename tracking never uses.
-fn changes_of<S: std::hash::BuildHasher>(
+fn changes_of<'p, K, S>(
     repo: &gix::Repository,
     commit: &gix::Commit<'_>,
     parent: Option<&ObjectId>,
     state: &mut gix::diff::tree::State,
-    paths: &HashSet<String, S>,
-) -> Option<Vec<Touched>> {
+    paths: &'p HashSet<K, S>,
+) -> Option<Vec<Touched<'p>>>
+where
+    K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+    S: std::hash::BuildHasher,
+{
     let tree = repo.find_tree(commit.tree_id().ok()?).ok()?;
     let parent_tree = match parent {
         Some(p) => Some(
@@ -201,16 +210,16 @@ fn changes_of<S: std::hash::BuildHasher>(
 
 /// A tree diff's visitor that keeps the changes of the paths it wants; its path tracking is
 /// that of gix's own `Recorder` with full paths.
-struct Paths<'a, S> {
-    wanted: &'a HashSet<String, S>,
+struct Paths<'p, K, S> {
+    wanted: &'p HashSet<K, S>,
     /// The path of the entry being visited.
     path: gix::bstr::BString,
     /// The paths of the trees queued for later, in the diff's order.
     queued: std::collections::VecDeque<gix::bstr::BString>,
-    out: Vec<Touched>,
+    out: Vec<Touched<'p>>,
 }
 
-impl<S> Paths<'_, S> {
+impl<K, S> Paths<'_, K, S> {
     fn push(&mut self, name: &gix::bstr::BStr) {
         if name.is_empty() {
             return;
@@ -222,7 +231,11 @@ impl<S> Paths<'_, S> {
     }
 }
 
-impl<S: std::hash::BuildHasher> gix::diff::tree::Visit for Paths<'_, S> {
+impl<K, S> gix::diff::tree::Visit for Paths<'_, K, S>
+where
+    K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+    S: std::hash::BuildHasher,
+{
     fn pop_front_tracked_path_and_set_current(&mut self) {
         self.path = self.queued.pop_front().unwrap_or_default();
     }
@@ -263,10 +276,8 @@ impl<S: std::hash::BuildHasher> gix::diff::tree::Visit for Paths<'_, S> {
             } if entry_mode.is_blob() => (None, Some(oid)),
             _ => return std::ops::ControlFlow::Continue(()),
         };
-        if let Ok(path) = self.path.to_str()
-            && self.wanted.contains(path)
-        {
-            self.out.push((path.to_string(), blob, previous));
+        if let Some(path) = self.path.to_str().ok().and_then(|p| self.wanted.get(p)) {
+            self.out.push((path.borrow(), blob, previous));
         }
         std::ops::ControlFlow::Continue(())
     }
