@@ -1,16 +1,13 @@
 //! Who last changed the line of each finding: git blame with gix, in-process.
 //!
-//! Only files that have findings are blamed, and only the lines of their findings (a range
-//! costs a fraction of a whole file), one file after another with one cache of decoded objects
-//! (see [`Blamer::annotate`] for why not in parallel). Blame starts from the
-//! working tree, as `git blame <file>` does, so a line changed but not committed is reported
-//! as such. Renames are followed and `.mailmap` is honoured, as git does by default.
+//! Only files that have findings are blamed, and only the lines of their findings, all of
+//! them in one walk of the history ([`walk`](super::walk)). Blame starts from the working
+//! tree, as `git blame <file>` does, so a line changed but not committed is reported as such.
+//! Renames are followed and `.mailmap` is honoured, as git does by default.
 //!
 //! Shallow clones (CI checkouts with `fetch-depth: 1`) have no history past their boundary
-//! commits, where gix-blame (0.21, with gix 0.91) fails. The walk is bounded in time at the
-//! oldest boundary commit, so that lines older than the clone are attributed to the boundary
-//! commit, as git does, and marked `boundary`. This relies on commit dates: a commit dated earlier than the
-//! boundary (clock skew) would end the walk early; `git blame` has no such limit.
+//! commits: the walk stops there, lines older than the clone are attributed to the boundary
+//! commit, as git does, and marked `boundary`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -138,8 +135,16 @@ impl Blamer {
                     .push(f.span.start.line);
             }
         }
-        let mut files = Vec::new();
-        let mut counts = Vec::new();
+        crate::progress::stage(
+            "blaming lines",
+            by_path.values().map(|(lines, _)| lines.len()).sum(),
+        );
+        // Each file is read, given to the walk and dropped: the walk keeps only the lines.
+        let mut walk = self
+            .head
+            .map(|head| walk::Walk::new(&self.repo, head, &self.boundary));
+        let mut files: Vec<(String, u32)> = Vec::new();
+        let mut untracked = Vec::new();
         for (path, (lines, size)) in by_path {
             let Ok(contents) = crate::source::read_regular_bytes(&root.join(path), size) else {
                 continue;
@@ -150,30 +155,23 @@ impl Blamer {
             let mut lines: Vec<u32> = lines.iter().map(|l| (*l).clamp(1, count)).collect();
             lines.sort_unstable();
             lines.dedup();
-            counts.push(count);
-            files.push(walk::File {
-                path: path.into(),
-                contents,
-                lines,
-            });
-        }
-        let origins = match self.head {
-            Some(head) => walk::blame(&self.repo, head, &self.boundary, &files),
-            None => files
-                .iter()
-                .map(|f| {
-                    f.lines
+            files.push((path.to_owned(), count));
+            match &mut walk {
+                Some(walk) => walk.add(path.into(), &contents, &lines),
+                None => untracked.push(
+                    lines
                         .iter()
                         .map(|&l| (l, walk::Origin::Untracked))
-                        .collect()
-                })
-                .collect(),
-        };
+                        .collect(),
+                ),
+            }
+        }
+        let origins = walk.map_or(untracked, walk::Walk::finish);
         let mailmap = Mailmap::new(&self.repo.open_mailmap());
         let mut commits: HashMap<walk::Origin, Arc<Blame>> = HashMap::new();
         let mut results: HashMap<&[u8], (u32, &HashMap<u32, walk::Origin>)> = HashMap::new();
-        for ((file, origins), count) in files.iter().zip(&origins).zip(counts) {
-            results.insert(file.path.as_slice(), (count, origins));
+        for ((path, count), origins) in files.iter().zip(&origins) {
+            results.insert(path.as_bytes(), (*count, origins));
         }
         for f in findings.iter_mut() {
             let Some((count, origins)) = results.get(f.path().as_bytes()) else {

@@ -165,12 +165,8 @@ type Touched<'p> = (&'p str, Option<ObjectId>, Option<ObjectId>);
 
 /// What a commit changed in `paths` against its parent (or against nothing, for a root
 /// commit): the path of each file, its blob after and before. `None` when an object is
-/// missing.
-///
-/// gix's plain tree diff, with a visitor that keeps only the paths asked for: a first commit of
-/// 100,000 documents would otherwise hold every path at once, and gix's `Tree::changes`
-/// wants a blob resource cache, made from the whole index (20 MB there), that a tree diff
-/// without rename tracking never uses.
+/// missing. Only the paths asked for are kept: a first commit of 100,000 documents would
+/// otherwise hold every path at once.
 fn changes_of<'p, K, S>(
     repo: &gix::Repository,
     commit: &gix::Commit<'_>,
@@ -182,6 +178,7 @@ where
     K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
     S: std::hash::BuildHasher,
 {
+    use gix::diff::tree::visit::Change as C;
     let tree = repo.find_tree(commit.tree_id().ok()?).ok()?;
     let parent_tree = match parent {
         Some(p) => Some(
@@ -190,74 +187,8 @@ where
         ),
         None => None,
     };
-    let hash = repo.object_hash();
-    let mut visit = Paths {
-        wanted: paths,
-        path: gix::bstr::BString::default(),
-        queued: std::collections::VecDeque::new(),
-        out: Vec::new(),
-    };
-    gix::diff::tree(
-        gix::objs::TreeRefIter::from_bytes(parent_tree.as_ref().map_or(&[], |t| &t.data), hash),
-        gix::objs::TreeRefIter::from_bytes(&tree.data, hash),
-        state,
-        &repo.objects,
-        &mut visit,
-    )
-    .ok()?;
-    Some(visit.out)
-}
-
-/// A tree diff's visitor that keeps the changes of the paths it wants; its path tracking is
-/// that of gix's own `Recorder` with full paths.
-struct Paths<'p, K, S> {
-    wanted: &'p HashSet<K, S>,
-    /// The path of the entry being visited.
-    path: gix::bstr::BString,
-    /// The paths of the trees queued for later, in the diff's order.
-    queued: std::collections::VecDeque<gix::bstr::BString>,
-    out: Vec<Touched<'p>>,
-}
-
-impl<K, S> Paths<'_, K, S> {
-    fn push(&mut self, name: &gix::bstr::BStr) {
-        if name.is_empty() {
-            return;
-        }
-        if !self.path.is_empty() {
-            self.path.push(b'/');
-        }
-        self.path.extend_from_slice(name);
-    }
-}
-
-impl<K, S> gix::diff::tree::Visit for Paths<'_, K, S>
-where
-    K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
-    S: std::hash::BuildHasher,
-{
-    fn pop_front_tracked_path_and_set_current(&mut self) {
-        self.path = self.queued.pop_front().unwrap_or_default();
-    }
-
-    fn push_back_tracked_path_component(&mut self, component: &gix::bstr::BStr) {
-        self.push(component);
-        self.queued.push_back(self.path.clone());
-    }
-
-    fn push_path_component(&mut self, component: &gix::bstr::BStr) {
-        self.push(component);
-    }
-
-    fn pop_path_component(&mut self) {
-        match self.path.rfind_byte(b'/') {
-            Some(at) => self.path.truncate(at),
-            None => self.path.clear(),
-        }
-    }
-
-    fn visit(&mut self, change: gix::diff::tree::visit::Change) -> gix::diff::tree::visit::Action {
-        use gix::diff::tree::visit::Change as C;
+    let mut out = Vec::new();
+    super::diff_trees(repo, parent_tree.as_ref(), &tree, state, |path, change| {
         let (blob, previous) = match change {
             C::Addition {
                 entry_mode, oid, ..
@@ -274,13 +205,13 @@ where
             C::Deletion {
                 entry_mode, oid, ..
             } if entry_mode.is_blob() => (None, Some(oid)),
-            _ => return std::ops::ControlFlow::Continue(()),
+            _ => return,
         };
-        if let Some(path) = self.path.to_str().ok().and_then(|p| self.wanted.get(p)) {
-            self.out.push((path.borrow(), blob, previous));
+        if let Some(path) = path.to_str().ok().and_then(|p| paths.get(p)) {
+            out.push((path.borrow(), blob, previous));
         }
-        std::ops::ControlFlow::Continue(())
-    }
+    })?;
+    Some(out)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::rc::Rc;
 
 use gix::ObjectId;
-use gix::bstr::BString;
+use gix::bstr::{BStr, BString};
 use gix::diff::blob::{Algorithm, Diff, InternedInput, sources::byte_lines};
 
 /// Where a line of a blamed file comes from.
@@ -45,6 +45,7 @@ pub(crate) enum Origin {
 }
 
 /// A file to blame.
+#[cfg(test)]
 pub(crate) struct File {
     /// Its path in the repository, `/`-separated.
     pub path: BString,
@@ -63,8 +64,10 @@ struct Suspect {
     file: usize,
     path: BString,
     blob: ObjectId,
-    data: Rc<Vec<u8>>,
-    /// Sorted by position in `data`.
+    /// The blob's bytes, once read: the suspects of a whole repository's findings wait at
+    /// `HEAD` at once, and most are never changed by a commit on the way.
+    data: Option<Rc<Vec<u8>>>,
+    /// Sorted by position in the blob.
     lines: Vec<Line>,
 }
 
@@ -101,72 +104,30 @@ struct ParentDiff {
 /// Blame `files` from the working tree and `head`. `boundary` holds the commits whose
 /// parents are not in the repository (a shallow clone). For each file, its lines' origins;
 /// a line whose history cannot be read (a missing object) is left out.
+#[cfg(test)]
 pub(crate) fn blame(
     repo: &gix::Repository,
     head: ObjectId,
     boundary: &HashSet<ObjectId>,
     files: &[File],
 ) -> Vec<HashMap<u32, Origin>> {
-    let Ok(cache) = repo.diff_resource_cache_for_tree_diff() else {
-        return vec![HashMap::new(); files.len()];
-    };
-    let mut walk = Walk {
-        repo,
-        cache,
-        boundary,
-        algorithm: repo.diff_algorithm().unwrap_or_default(),
-        commits: HashMap::new(),
-        pending: HashMap::new(),
-        queue: BinaryHeap::new(),
-        reached: 0,
-        out: vec![HashMap::new(); files.len()],
-    };
-    let Some(tree) = repo.find_commit(head).ok().and_then(|c| c.tree().ok()) else {
-        return walk.out;
-    };
-    crate::progress::stage("blaming lines", files.iter().map(|f| f.lines.len()).sum());
-    for (index, file) in files.iter().enumerate() {
-        let entry = std::str::from_utf8(&file.path)
-            .ok()
-            .and_then(|p| tree.lookup_entry_by_path(p).ok().flatten())
-            .filter(|e| e.mode().is_blob());
-        let Some(blob) = entry.map(|e| e.object_id()) else {
-            for &line in &file.lines {
-                walk.attribute(index, line, Origin::Untracked);
-            }
-            continue;
-        };
-        let Some(data) = walk.read(blob) else {
-            continue;
-        };
-        let lines: Vec<Line> = file.lines.iter().map(|&l| (l - 1, l)).collect();
-        let (carried, kept) = carry(walk.algorithm, &data, &file.contents, lines);
-        for (_, line) in kept {
-            walk.attribute(index, line, Origin::Uncommitted);
-        }
-        walk.offer(
-            head,
-            Suspect {
-                file: index,
-                path: file.path.clone(),
-                blob,
-                data,
-                lines: carried,
-            },
-        );
+    let mut walk = Walk::new(repo, head, boundary);
+    for file in files {
+        walk.add(file.path.as_ref(), &file.contents, &file.lines);
     }
-    while let Some((_, _, id)) = walk.queue.pop() {
-        if let Some(group) = walk.pending.remove(&id) {
-            walk.process(id, group);
-        }
-    }
-    walk.out
+    walk.finish()
 }
 
-struct Walk<'r> {
+/// One walk of the history for many files: [`Walk::add`] each, then [`Walk::finish`].
+pub(crate) struct Walk<'r> {
     repo: &'r gix::Repository,
-    /// Made once: making one reads the attributes and configuration again.
-    cache: gix::diff::blob::Platform,
+    head: ObjectId,
+    /// `head`'s tree; `None` when it cannot be read (no line is attributed then).
+    tree: Option<gix::Tree<'r>>,
+    /// Made when a rename is first looked for (once: making one reads the attributes and
+    /// configuration, and the whole index, again).
+    cache: Option<gix::diff::blob::Platform>,
+    state: gix::diff::tree::State,
     boundary: &'r HashSet<ObjectId>,
     algorithm: Algorithm,
     commits: HashMap<ObjectId, Commit>,
@@ -178,7 +139,79 @@ struct Walk<'r> {
     out: Vec<HashMap<u32, Origin>>,
 }
 
-impl Walk<'_> {
+impl<'r> Walk<'r> {
+    pub(crate) fn new(
+        repo: &'r gix::Repository,
+        head: ObjectId,
+        boundary: &'r HashSet<ObjectId>,
+    ) -> Self {
+        Walk {
+            repo,
+            head,
+            tree: repo.find_commit(head).ok().and_then(|c| c.tree().ok()),
+            cache: None,
+            state: gix::diff::tree::State::default(),
+            boundary,
+            algorithm: repo.diff_algorithm().unwrap_or_default(),
+            commits: HashMap::new(),
+            pending: HashMap::new(),
+            queue: BinaryHeap::new(),
+            reached: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// Add the file at `path` whose working tree has `contents`, to blame its `lines`
+    /// (1-based, each within the contents, sorted). Its results come in the order files were
+    /// added. The contents are not kept: of each file only its lines wait for the walk, and
+    /// the blob a commit has is read when the walk needs it.
+    pub(crate) fn add(&mut self, path: &BStr, contents: &[u8], lines: &[u32]) {
+        let index = self.out.len();
+        self.out.push(HashMap::new());
+        let Some(tree) = &self.tree else {
+            return;
+        };
+        let entry = std::str::from_utf8(path)
+            .ok()
+            .and_then(|p| tree.lookup_entry_by_path(p).ok().flatten())
+            .filter(|e| e.mode().is_blob());
+        let Some(blob) = entry.map(|e| e.object_id()) else {
+            for &line in lines {
+                self.attribute(index, line, Origin::Untracked);
+            }
+            return;
+        };
+        let Some(data) = read(self.repo, blob) else {
+            return;
+        };
+        let lines: Vec<Line> = lines.iter().map(|&l| (l - 1, l)).collect();
+        let (carried, kept) = carry(self.algorithm, &data, contents, lines);
+        for (_, line) in kept {
+            self.attribute(index, line, Origin::Uncommitted);
+        }
+        self.offer(
+            self.head,
+            Suspect {
+                file: index,
+                path: path.to_owned(),
+                blob,
+                data: None,
+                lines: carried,
+            },
+        );
+    }
+
+    /// Walk the history until every line is attributed; for each file added, its lines'
+    /// origins.
+    pub(crate) fn finish(mut self) -> Vec<HashMap<u32, Origin>> {
+        while let Some((_, _, id)) = self.queue.pop() {
+            if let Some(group) = self.pending.remove(&id) {
+                self.process(id, group);
+            }
+        }
+        self.out
+    }
+
     fn attribute(&mut self, file: usize, line: u32, origin: Origin) {
         self.out[file].insert(line, origin);
         crate::progress::advance(1);
@@ -306,13 +339,16 @@ impl Walk<'_> {
             self.offer(commit.parents[parent], Suspect { path, ..suspect });
             return;
         }
+        let Some(after) = suspect.data.or_else(|| self.read(suspect.blob)) else {
+            return;
+        };
         let mut left = suspect.lines;
         for (parent, origin) in commit.parents.iter().zip(origins) {
             let Some((path, blob)) = origin else { continue };
             let Some(data) = self.read(blob) else {
                 continue;
             };
-            let (carried, kept) = carry(self.algorithm, &data, &suspect.data, left);
+            let (carried, kept) = carry(self.algorithm, &data, &after, left);
             left = kept;
             self.offer(
                 *parent,
@@ -320,7 +356,7 @@ impl Walk<'_> {
                     file: suspect.file,
                     path,
                     blob,
-                    data,
+                    data: Some(data),
                     lines: carried,
                 },
             );
@@ -335,47 +371,41 @@ impl Walk<'_> {
 
     /// The changes from `parent` to `tree` at `paths`; `None` when an object is missing.
     fn diff(&mut self, parent: ObjectId, tree: ObjectId, paths: &Group) -> Option<ParentDiff> {
-        use gix::object::tree::diff::Change as C;
+        use gix::diff::tree::visit::Change as C;
         let parent_tree = self.commit(parent)?.tree;
         let (old, new) = trees(self.repo, parent_tree, tree)?;
         let mut out = ParentDiff::default();
-        let mut changes = old.changes().ok()?;
-        changes.options(|o| {
-            o.track_path().track_rewrites(None);
-        });
-        changes
-            .for_each_to_obtain_tree_with_cache(&new, &mut self.cache, |change| {
-                match change {
-                    C::Deletion { entry_mode, .. } if entry_mode.is_blob() => out.deletes = true,
-                    C::Addition { location, .. } if paths.contains_key(location) => {
-                        out.changes.insert(location.to_owned(), Change::Added);
-                    }
-                    C::Modification {
-                        location,
-                        previous_entry_mode,
-                        previous_id,
-                        ..
-                    } => {
-                        if previous_entry_mode.is_blob() {
-                            if paths.contains_key(location) {
-                                out.changes.insert(
-                                    location.to_owned(),
-                                    Change::Modified(previous_id.detach()),
-                                );
-                            }
-                        } else {
-                            // A link or a folder became a file: nothing to follow at this path.
-                            out.deletes |= previous_entry_mode.is_blob_or_symlink();
-                            if paths.contains_key(location) {
-                                out.changes.insert(location.to_owned(), Change::Added);
-                            }
+        super::diff_trees(
+            self.repo,
+            Some(&old),
+            &new,
+            &mut self.state,
+            |location, change| match change {
+                C::Deletion { entry_mode, .. } if entry_mode.is_blob() => out.deletes = true,
+                C::Addition { .. } if paths.contains_key(location) => {
+                    out.changes.insert(location.to_owned(), Change::Added);
+                }
+                C::Modification {
+                    previous_entry_mode,
+                    previous_oid,
+                    ..
+                } => {
+                    if previous_entry_mode.is_blob() {
+                        if paths.contains_key(location) {
+                            out.changes
+                                .insert(location.to_owned(), Change::Modified(previous_oid));
+                        }
+                    } else {
+                        // A link or a folder became a file: nothing to follow at this path.
+                        out.deletes |= previous_entry_mode.is_blob_or_symlink();
+                        if paths.contains_key(location) {
+                            out.changes.insert(location.to_owned(), Change::Added);
                         }
                     }
-                    _ => {}
                 }
-                Ok(std::ops::ControlFlow::Continue(()))
-            })
-            .ok()?;
+                _ => {}
+            },
+        )?;
         Some(out)
     }
 
@@ -406,13 +436,19 @@ impl Walk<'_> {
         let parent_tree = self.commits.get(&parent)?.tree;
         let (old, new) = trees(self.repo, parent_tree, tree)?;
         let mut out = HashMap::new();
+        let cache = match &mut self.cache {
+            Some(cache) => cache,
+            None => self
+                .cache
+                .insert(self.repo.diff_resource_cache_for_tree_diff().ok()?),
+        };
         let mut changes = old.changes().ok()?;
         changes.options(|o| {
             o.track_path()
                 .track_rewrites(Some(gix::diff::Rewrites::default()));
         });
         changes
-            .for_each_to_obtain_tree_with_cache(&new, &mut self.cache, |change| {
+            .for_each_to_obtain_tree_with_cache(&new, cache, |change| {
                 if let C::Rewrite {
                     source_location,
                     source_id,
@@ -429,7 +465,7 @@ impl Walk<'_> {
                 Ok(std::ops::ControlFlow::Continue(()))
             })
             .ok()?;
-        self.cache.clear_resource_cache();
+        cache.clear_resource_cache();
         Some(out)
     }
 }
