@@ -97,7 +97,8 @@ pub fn read_regular_bytes(path: &std::path::Path, max: u64) -> Result<Vec<u8>, S
     if !meta.is_file() {
         return Err("it is not a regular file (a symbolic link, a device or a folder)".to_string());
     }
-    let mut bytes = Vec::new();
+    // Room for the size the file has, so that a file read whole is not held in twice its size.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(max)).unwrap_or(0));
     std::fs::File::open(path)
         .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
         .map_err(|e| e.to_string())?;
