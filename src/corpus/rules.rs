@@ -118,10 +118,23 @@ pub fn repository_path(root: &Path, real_root: &Path, rel: &str) -> Option<bool>
         .map(|real| real.starts_with(real_root))
 }
 
+/// What the references of some documents found: their findings, in the documents' order; the
+/// documents they resolved to; whether one cites a dataset sheet.
+type Resolved = (Vec<Pending>, HashSet<usize>, bool);
+
+/// The references found so far, followed by those of the next documents.
+fn join(
+    (mut out, mut targets, sheets): Resolved,
+    (more, resolved, sheet): (Vec<Pending>, impl IntoIterator<Item = usize>, bool),
+) -> Resolved {
+    out.extend(more);
+    targets.extend(resolved);
+    (out, targets, sheets || sheet)
+}
+
 /// Run every corpus rule but [`implemented_controls`], which needs the other findings.
 #[must_use]
 pub fn run(cx: &Context<'_>) -> Vec<Pending> {
-    type Resolved = (Vec<Pending>, HashSet<usize>, bool);
     let rules = cx.registry.rules();
     // Every document's references, in parallel: the findings in the order of the documents
     // (the run sorts findings, but attaches them in this order), and the documents a reference
@@ -132,23 +145,10 @@ pub fn run(cx: &Context<'_>) -> Vec<Pending> {
         .entries
         .par_iter()
         .enumerate()
-        .fold(
-            Resolved::default,
-            |(mut out, mut targets, sheets), (e, entry)| {
-                let (pending, resolved, sheet) = references(cx, e, entry);
-                out.extend(pending);
-                targets.extend(resolved);
-                (out, targets, sheets || sheet)
-            },
-        )
-        .reduce(
-            Resolved::default,
-            |(mut out, mut targets, sheets), (more, resolved, sheet)| {
-                out.extend(more);
-                targets.extend(resolved);
-                (out, targets, sheets || sheet)
-            },
-        );
+        .fold(Resolved::default, |done, (e, entry)| {
+            join(done, references(cx, e, entry))
+        })
+        .reduce(Resolved::default, join);
     let citing = cx
         .corpus
         .entries

@@ -71,15 +71,11 @@ pub struct Log<'p> {
 /// Walk the history from `tip` (`HEAD` when `None`) once, recording every commit that changed
 /// one of `paths`.
 #[must_use]
-pub fn log<'p, K, S>(
+pub fn log<'p, S: std::hash::BuildHasher>(
     repo: &gix::Repository,
     tip: Option<ObjectId>,
-    paths: &'p HashSet<K, S>,
-) -> Log<'p>
-where
-    K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
-    S: std::hash::BuildHasher,
-{
+    paths: &HashSet<&'p str, S>,
+) -> Log<'p> {
     let mut out = Log::default();
     if paths.is_empty() {
         return out;
@@ -167,17 +163,13 @@ type Touched<'p> = (&'p str, Option<ObjectId>, Option<ObjectId>);
 /// commit): the path of each file, its blob after and before. `None` when an object is
 /// missing. Only the paths asked for are kept: a first commit of 100,000 documents would
 /// otherwise hold every path at once.
-fn changes_of<'p, K, S>(
+fn changes_of<'p, S: std::hash::BuildHasher>(
     repo: &gix::Repository,
     commit: &gix::Commit<'_>,
     parent: Option<&ObjectId>,
     state: &mut gix::diff::tree::State,
-    paths: &'p HashSet<K, S>,
-) -> Option<Vec<Touched<'p>>>
-where
-    K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
-    S: std::hash::BuildHasher,
-{
+    paths: &HashSet<&'p str, S>,
+) -> Option<Vec<Touched<'p>>> {
     use gix::diff::tree::visit::Change as C;
     let tree = repo.find_tree(commit.tree_id().ok()?).ok()?;
     let parent_tree = match parent {
@@ -207,8 +199,8 @@ where
             } if entry_mode.is_blob() => (None, Some(oid)),
             _ => return,
         };
-        if let Some(path) = path.to_str().ok().and_then(|p| paths.get(p)) {
-            out.push((path.borrow(), blob, previous));
+        if let Some(&path) = path.to_str().ok().and_then(|p| paths.get(p)) {
+            out.push((path, blob, previous));
         }
     })?;
     Some(out)
@@ -314,7 +306,7 @@ mod tests {
         let dir = tmp.path();
         generate(dir);
 
-        let wanted: HashSet<String> = [
+        let wanted: HashSet<&str> = [
             "a.yaml",
             "a.yaml/inner.yaml",
             "d/b.yaml",
@@ -325,7 +317,6 @@ mod tests {
             "never.yaml",
         ]
         .into_iter()
-        .map(String::from)
         .collect();
         let repo = gix::open(dir).unwrap();
         let log = log(&repo, None, &wanted);
@@ -352,13 +343,13 @@ mod tests {
             }
         }
         assert_eq!(changed.len(), 7, "{listed}");
-        for path in &wanted {
+        for &path in &wanted {
             let expected: Vec<String> = changed
                 .iter()
-                .filter(|(_, files)| files.contains(path))
+                .filter(|(_, files)| files.iter().any(|f| f == path))
                 .map(|(id, _)| id.clone())
                 .collect();
-            let revs = log.files.get(path.as_str()).map_or(&[][..], Vec::as_slice);
+            let revs = log.files.get(path).map_or(&[][..], Vec::as_slice);
             let found: Vec<String> = revs.iter().map(|r| r.commit.to_string()).collect();
             assert_eq!(found, expected, "{path}");
             for r in revs {

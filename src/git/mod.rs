@@ -81,7 +81,8 @@ pub(crate) fn diff_trees(
     .ok()
 }
 
-/// A tree diff's visitor that tracks each entry's full path as gix's own `Recorder` does.
+/// A tree diff's visitor that tracks each entry's full path as gix's own `Recorder` does, and
+/// hands each change on instead of recording it: a root commit's diff records every path.
 struct Tracked<F> {
     /// The path of the entry being visited.
     path: BString,
