@@ -169,3 +169,13 @@ impl Finding {
         )
     }
 }
+
+/// Give the findings of `findings` that hold `source` the `detached` copy of it instead (see
+/// [`SourceFile::detached`]).
+pub fn detach(findings: &mut [Finding], source: &Arc<SourceFile>, detached: &Arc<SourceFile>) {
+    for f in findings {
+        if Arc::ptr_eq(&f.source, source) {
+            f.source = Arc::clone(detached);
+        }
+    }
+}

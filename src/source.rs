@@ -75,6 +75,10 @@ pub struct SourceFile {
     /// The text as diagnostics show it, if it differs (see [`crate::visible::same_length`]):
     /// made when a diagnostic first shows a line of it.
     shown: std::sync::OnceLock<Option<String>>,
+    /// Length of the text in bytes, kept when the text is dropped ([`SourceFile::detached`]).
+    len: usize,
+    /// The text and line index were dropped: only the name and the length are left.
+    detached: bool,
 }
 
 /// Read the text of `path`, which must be a regular file (not a symbolic link, a device or a
@@ -166,10 +170,59 @@ impl SourceFile {
             name: name.into(),
             ascii,
             chars_before,
+            len: text.len(),
             text,
             line_starts,
             shown: std::sync::OnceLock::new(),
+            detached: false,
         })
+    }
+
+    /// This file without its text and line index: its name and length only. A finding keeps
+    /// its file whole so that a report can show its lines; once its positions are known, the
+    /// reports that show no lines need none of it, and a run with findings in many large
+    /// documents held all of them until it ended. Nothing may ask a detached file for its text
+    /// or a position (a debug build panics; a release build sees an empty file).
+    #[must_use]
+    pub fn detached(&self) -> Arc<Self> {
+        Arc::new(Self {
+            name: self.name.clone(),
+            text: String::new(),
+            line_starts: vec![0],
+            ascii: true,
+            chars_before: Vec::new(),
+            shown: std::sync::OnceLock::new(),
+            len: self.len,
+            detached: true,
+        })
+    }
+
+    /// Whether the text was dropped ([`SourceFile::detached`]).
+    #[must_use]
+    pub fn is_detached(&self) -> bool {
+        self.detached
+    }
+
+    /// Length of the text in bytes (kept when the text is dropped).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the text is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The text, which a detached file no longer has.
+    fn kept(&self) -> &str {
+        debug_assert!(
+            !self.detached,
+            "the text of {} was dropped (SourceFile::detached) and is read",
+            self.name
+        );
+        &self.text
     }
 
     /// The path this file is reported under.
@@ -181,7 +234,7 @@ impl SourceFile {
     /// The whole text.
     #[must_use]
     pub fn text(&self) -> &str {
-        &self.text
+        self.kept()
     }
 
     /// Number of lines (a final line break does not start a new, empty line for this count
@@ -200,8 +253,8 @@ impl SourceFile {
             .line_starts
             .get(idx + 1)
             .copied()
-            .unwrap_or(self.text.len());
-        let bytes = self.text.as_bytes();
+            .unwrap_or(self.kept().len());
+        let bytes = self.kept().as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
         }
@@ -213,7 +266,7 @@ impl SourceFile {
     #[must_use]
     pub fn pos_at_line_col(&self, line: u32, col0: usize) -> Pos {
         let range = self.line_range(line);
-        let line_text = &self.text[range.clone()];
+        let line_text = &self.kept()[range.clone()];
         let (byte, column) = if self.ascii {
             let col = col0.min(line_text.len());
             (range.start + col, col)
@@ -235,8 +288,8 @@ impl SourceFile {
     /// The position of byte offset `byte` (clamped to the text and to a character boundary).
     #[must_use]
     pub fn pos_at_byte(&self, byte: usize) -> Pos {
-        let mut byte = byte.min(self.text.len());
-        while !self.text.is_char_boundary(byte) {
+        let mut byte = byte.min(self.kept().len());
+        while !self.kept().is_char_boundary(byte) {
             byte -= 1;
         }
         let idx = match self.line_starts.binary_search(&byte) {
@@ -260,9 +313,9 @@ impl SourceFile {
     fn chars_at(&self, byte: usize) -> usize {
         let block = byte / BLOCK;
         let Some(&before) = self.chars_before.get(block) else {
-            return count_chars(self.text.as_bytes());
+            return count_chars(self.kept().as_bytes());
         };
-        before as usize + count_chars(&self.text.as_bytes()[block * BLOCK..byte])
+        before as usize + count_chars(&self.kept().as_bytes()[block * BLOCK..byte])
     }
 
     /// The byte at which character `n` (counted from the start of the text) starts.
@@ -271,7 +324,7 @@ impl SourceFile {
             .chars_before
             .partition_point(|&c| (c as usize) <= n)
             .saturating_sub(1);
-        let bytes = self.text.as_bytes();
+        let bytes = self.kept().as_bytes();
         let mut seen = self.chars_before.get(block).map_or(0, |&c| c as usize);
         for (i, b) in bytes.iter().enumerate().skip(block * BLOCK) {
             if (b & 0xc0) != 0x80 {
@@ -309,7 +362,7 @@ impl SourceFile {
         }
         let r = self.line_range(span.start.line);
         let end = r.end.max(span.start.byte);
-        let trimmed = self.text[span.start.byte..end].trim_end();
+        let trimmed = self.kept()[span.start.byte..end].trim_end();
         self.span_of_bytes(span.start.byte, span.start.byte + trimmed.len())
     }
 }
@@ -325,7 +378,7 @@ impl SourceCode for SourceFile {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let start = span.offset();
         let end = start + span.len();
-        if end > self.text.len() {
+        if end > self.kept().len() {
             return Err(MietteError::OutOfBounds);
         }
         let first = self.pos_at_byte(start).line as usize - 1;
@@ -337,13 +390,13 @@ impl SourceCode for SourceFile {
             .line_starts
             .get(win_last + 1)
             .copied()
-            .unwrap_or(self.text.len());
+            .unwrap_or(self.kept().len());
         // Never a control character from the file on the terminal: the same-length copy.
         let shown = self
             .shown
-            .get_or_init(|| crate::visible::same_length(&self.text))
+            .get_or_init(|| crate::visible::same_length(self.kept()))
             .as_deref()
-            .unwrap_or(&self.text);
+            .unwrap_or(self.kept());
         let window = &shown.as_bytes()[win_start..win_end.max(win_start)];
         let local = SourceSpan::new((start - win_start).into(), span.len());
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
@@ -366,6 +419,30 @@ mod tests {
     use std::fmt::Write as _;
 
     use super::*;
+
+    #[test]
+    fn a_detached_file_keeps_its_name_and_length_only() {
+        let source = SourceFile::new("cards/é.md", "é\nline two\n".repeat(1000));
+        let detached = source.detached();
+        assert!(detached.is_detached() && !source.is_detached());
+        assert_eq!(detached.name(), "cards/é.md");
+        assert_eq!(detached.len(), source.text().len());
+        assert!(!detached.is_empty() && SourceFile::new("e", String::new()).is_empty());
+        // Nothing of the text is left, and nothing may read it.
+        assert_eq!(detached.text.capacity(), 0);
+        assert_eq!(
+            (detached.line_starts.len(), detached.chars_before.len()),
+            (1, 0)
+        );
+        if cfg!(debug_assertions) {
+            let read =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| detached.text().len()));
+            assert!(read.is_err());
+            let pos =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| detached.pos_at_byte(3)));
+            assert!(pos.is_err());
+        }
+    }
 
     #[test]
     fn lines_found_by_memchr_are_those_found_byte_by_byte() {

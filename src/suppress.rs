@@ -135,6 +135,15 @@ pub struct Waivers {
 }
 
 impl Waivers {
+    /// Hold `detached` instead of `source` (see [`SourceFile::detached`]), in the findings
+    /// about the comments too.
+    pub fn detach(&mut self, source: &Arc<SourceFile>, detached: &Arc<SourceFile>) {
+        if Arc::ptr_eq(&self.source, source) {
+            self.source = Arc::clone(detached);
+        }
+        crate::finding::detach(&mut self.notes, source, detached);
+    }
+
     /// The suppression comments of `source`, or `None` when it has none.
     #[must_use]
     pub fn of(source: &Arc<SourceFile>, format: Format, cx: &Context<'_>) -> Option<Self> {

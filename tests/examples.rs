@@ -55,3 +55,69 @@ fn the_json_report_follows_its_schema() {
         "dataset-sheet-missing-quality-criteria"
     );
 }
+
+/// A check for a machine format drops each finding's text once its positions are known
+/// (`Settings::findings_keep_text`, which `check` turns off for every format but the human
+/// one): on the examples' history, with blame, the corpus and history rules, a waiver, and
+/// with `--changed-since`, every machine format prints what a check that keeps the texts
+/// prints.
+#[test]
+fn a_check_that_drops_the_texts_reports_what_one_that_keeps_them_does() {
+    use aims_lint::report::{self, Format, Options};
+    use aims_lint::run::{self, Project, Request};
+
+    let paths = [common::examples_repository().join("examples")];
+    let common = aims_lint::cli::CommonArgs {
+        now: Some("2026-12-01".to_string()),
+        ..Default::default()
+    };
+    for since in [None, Some("HEAD~1")] {
+        let check = |keep: bool| {
+            let mut project = Project::load(&paths, &common).unwrap();
+            project.settings.findings_keep_text = keep;
+            let request = Request {
+                paths: &paths,
+                changed_since: since,
+                blame: true,
+                ..Default::default()
+            };
+            (run::check(&project, &request).unwrap(), project.registry)
+        };
+        let (kept, registry) = check(true);
+        let (dropped, _) = check(false);
+        assert!(!kept.findings.is_empty(), "{since:?}");
+        assert!(kept.findings.iter().all(|f| f.blame.is_some()), "{since:?}");
+        assert!(kept.findings.iter().all(|f| !f.source.is_detached()));
+        // Every finding drops it but a reference's, whose cited value the gate reads.
+        for f in &dropped.findings {
+            let reference = registry
+                .rule(&f.rule.id)
+                .is_some_and(|r| r.check == Some(aims_lint::rules::Check::Reference));
+            assert_eq!(f.source.is_detached(), !reference, "{since:?} {f:?}");
+        }
+        assert!(
+            dropped.findings.iter().any(|f| f.source.is_detached()),
+            "{since:?}"
+        );
+        let options = Options {
+            color: false,
+            width: 100,
+            concise_blame: false,
+            link_base: None,
+        };
+        for format in [
+            Format::Concise,
+            Format::Github,
+            Format::Markdown,
+            Format::Json,
+            Format::Sarif,
+        ] {
+            let print = |outcome| {
+                let mut out = Vec::new();
+                report::write(&mut out, outcome, format, &options, &registry).unwrap();
+                String::from_utf8(out).unwrap()
+            };
+            assert_eq!(print(&kept), print(&dropped), "{since:?} {format:?}");
+        }
+    }
+}

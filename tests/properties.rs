@@ -64,11 +64,9 @@ impl Lcg {
     }
 }
 
-#[test]
-fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings::defaults(dir.path().to_path_buf());
-    let registry = Registry::load(&settings).unwrap();
+/// 400 documents made of [`FRAGMENTS`] with a fixed seed, written under `dir`, as candidates
+/// of a run, with their texts by path.
+fn inputs(dir: &std::path::Path) -> (Vec<Candidate>, std::collections::HashMap<String, String>) {
     let mut rng = Lcg(0x5eed);
     let names = [
         "model-cards/{i}.md",
@@ -85,7 +83,7 @@ fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
         for _ in 0..=(rng.next() % 12) {
             text.push_str(FRAGMENTS[rng.next() % FRAGMENTS.len()]);
         }
-        let path = dir.path().join(&rel);
+        let path = dir.join(&rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &text).unwrap();
         texts.insert(rel.clone(), text);
@@ -95,6 +93,15 @@ fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
             explicit: true,
         });
     }
+    (candidates, texts)
+}
+
+#[test]
+fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings::defaults(dir.path().to_path_buf());
+    let registry = Registry::load(&settings).unwrap();
+    let (candidates, texts) = inputs(dir.path());
     let outcome = aims_lint::run::lint(
         candidates,
         Vec::new(),
@@ -160,5 +167,62 @@ fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
         if matches!(format, Format::Json | Format::Sarif) {
             let _: serde_json::Value = serde_json::from_str(&text).unwrap();
         }
+    }
+}
+
+/// The machine formats show no line of a document, so a run for them drops each finding's text
+/// once its positions are known (`Settings::findings_keep_text`): what they print must not
+/// change for it, on any input.
+#[test]
+fn findings_that_drop_their_text_print_the_same_in_every_machine_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::defaults(dir.path().to_path_buf());
+    let registry = Registry::load(&settings).unwrap();
+    let (candidates, _) = inputs(dir.path());
+    let run = |settings: &Settings| {
+        aims_lint::run::lint(
+            candidates.clone(),
+            Vec::new(),
+            settings,
+            &registry,
+            dir.path(),
+            None,
+        )
+    };
+    assert!(settings.findings_keep_text, "the default keeps the text");
+    let kept = run(&settings);
+    settings.findings_keep_text = false;
+    let dropped = run(&settings);
+    assert!(kept.findings.len() > 100, "{}", kept.findings.len());
+    assert!(kept.findings.iter().all(|f| !f.source.is_detached()));
+    for f in &dropped.findings {
+        assert!(f.source.is_detached(), "{f:?}");
+        // The length stays: blame reads the file again no larger than it was.
+        let on_disk = std::fs::read_to_string(dir.path().join(f.path())).unwrap_or_default();
+        assert_eq!(
+            f.source.len(),
+            on_disk.trim_start_matches('\u{feff}').len(),
+            "{f:?}"
+        );
+    }
+    for format in [
+        Format::Concise,
+        Format::Github,
+        Format::Markdown,
+        Format::Json,
+        Format::Sarif,
+    ] {
+        let options = Options {
+            color: false,
+            width: 80,
+            concise_blame: false,
+            link_base: Some("https://github.com/o/r/blob/abc".to_string()),
+        };
+        let print = |outcome| {
+            let mut out = Vec::new();
+            report::write(&mut out, outcome, format, &options, &registry).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(print(&kept), print(&dropped), "{format:?}");
     }
 }

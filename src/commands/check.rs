@@ -18,6 +18,8 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
     }
     let mut project = Project::load(&args.paths, &args.common)?;
     project.apply_cli_selection(&args.select, &args.ignore)?;
+    // Only the human report shows the lines of a finding.
+    project.settings.findings_keep_text = matches!(args.format, report::Format::Human);
     if args.cache {
         let git = project.git.as_ref().ok_or_else(|| {
             miette::miette!(

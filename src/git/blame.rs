@@ -127,7 +127,7 @@ impl Blamer {
         let mut by_path: BTreeMap<&str, (Vec<u32>, u64)> = BTreeMap::new();
         for f in findings.iter() {
             if !f.path().starts_with('/') {
-                let size = f.source.text().len() as u64 + 3;
+                let size = f.source.len() as u64 + 3;
                 by_path
                     .entry(f.path())
                     .or_insert((Vec::new(), size))

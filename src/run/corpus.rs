@@ -88,9 +88,10 @@ pub(super) fn corpus_stage(
             Some(corpus::history::run(&cx, &history).0)
         },
     );
-    attach(files, &cx, pending, &mut errors);
+    let keep = settings.findings_keep_text;
+    attach(files, &cx, pending, keep, &mut errors);
     if let Some(pending) = from_history {
-        attach(files, &cx, pending, &mut errors);
+        attach(files, &cx, pending, keep, &mut errors);
     }
     // Documents read only for the corpus were not checked, and the corpus findings about them
     // are not kept: their findings are not known here (a run on the Statement of Applicability
@@ -117,16 +118,25 @@ pub(super) fn corpus_stage(
         .collect();
     let pending = corpus::rules::implemented_controls(&cx, &reported);
     drop(reported);
-    attach(files, &cx, pending, &mut errors);
+    attach(
+        files,
+        &cx,
+        pending,
+        settings.findings_keep_text,
+        &mut errors,
+    );
     errors
 }
 
 /// Turn corpus findings into findings of the files they are about, reading each file again:
-/// the corpus keeps no text.
+/// the corpus keeps no text. Unless `keep_text`, they keep no text either (see
+/// [`SourceFile::detached`]), but for the references: `--changed-since` reads the value each
+/// cites ([`corpus::cited_value`]) to tell whether the change broke it.
 fn attach(
     files: &mut [FileOutput],
     cx: &corpus::rules::Context<'_>,
     pending: Vec<corpus::rules::Pending>,
+    keep_text: bool,
     errors: &mut Vec<String>,
 ) {
     let (corpus, registry, root, limits) = (cx.corpus, cx.registry, cx.root, cx.limits);
@@ -145,7 +155,7 @@ fn attach(
             .findings
             .first()
             .map(|f| Arc::clone(&f.source))
-            .filter(|s| corpus::digest(s.text()) == entry.digest)
+            .filter(|s| !s.is_detached() && corpus::digest(s.text()) == entry.digest)
             .or_else(|| reread(entry, root));
         let Some(source) = source else {
             errors.push(format!(
@@ -156,6 +166,7 @@ fn attach(
         };
         // Parsed again only for the pointers of values that became findings.
         let mut parsed: Option<parse::Document> = None;
+        let detached = (!keep_text).then(|| source.detached());
         for p in pending {
             let rule = &registry.rules()[p.rule];
             let span = source.span_of_bytes(p.span.0 as usize, p.span.1 as usize);
@@ -169,6 +180,11 @@ fn attach(
             } else {
                 p.pointer
             };
+            if let Some(detached) = &detached
+                && rule.check != Some(crate::rules::Check::Reference)
+            {
+                f.source = Arc::clone(detached);
+            }
             file.findings.push(f);
         }
     }

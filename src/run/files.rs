@@ -103,13 +103,21 @@ pub(super) fn process(
             registry,
         ))
     });
-    let waivers = if report {
+    let mut waivers = if report {
         Waivers::of(&source, format, cx).map(Box::new)
     } else {
         None
     };
     if !report {
         findings.clear();
+    }
+    if !settings.findings_keep_text && (!findings.is_empty() || waivers.is_some()) {
+        // Every position is known: the findings keep the name and length of the file only.
+        let detached = source.detached();
+        crate::finding::detach(&mut findings, &source, &detached);
+        if let Some(w) = &mut waivers {
+            w.detach(&source, &detached);
+        }
     }
     FileResult::Checked(Box::new(FileOutput {
         checked: Checked {
