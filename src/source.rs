@@ -77,8 +77,12 @@ pub struct SourceFile {
     shown: std::sync::OnceLock<Option<String>>,
     /// Length of the text in bytes, kept when the text is dropped ([`SourceFile::detached`]).
     len: usize,
-    /// The text and line index were dropped: only the name and the length are left.
+    /// The text and line index were dropped: only the name, the length and the digest of the
+    /// text are left.
     detached: bool,
+    /// For a detached file, [`crate::corpus::digest`] of its text: to tell whether the file,
+    /// read again, is still what was checked.
+    digest: u64,
 }
 
 /// Read the text of `path`, which must be a regular file (not a symbolic link, a device or a
@@ -175,17 +179,20 @@ impl SourceFile {
             line_starts,
             shown: std::sync::OnceLock::new(),
             detached: false,
+            digest: 0,
         })
     }
 
-    /// This file without its text and line index: its name and length only. A finding keeps
-    /// its file whole so that a report can show its lines; once its positions are known, the
-    /// reports that show no lines need none of it, and a run with findings in many large
-    /// documents held all of them until it ended. Nothing may ask a detached file for its text
-    /// or a position (a debug build panics; a release build sees an empty file).
+    /// This file without its text and line index: its name, length and digest only. A finding
+    /// kept its file whole so that a report could show its lines, and a run with findings in
+    /// many large documents held all of them until it ended; once its positions are known, the
+    /// machine formats need none of it, and the human report reads each file again as it
+    /// prints it ([`SourceFile::is_text_of`]). Nothing may ask a detached file for its text or
+    /// a position (a debug build panics; a release build sees an empty file).
     #[must_use]
     pub fn detached(&self) -> Arc<Self> {
         Arc::new(Self {
+            digest: crate::corpus::digest(self.kept()).1,
             name: self.name.clone(),
             text: String::new(),
             line_starts: vec![0],
@@ -195,6 +202,12 @@ impl SourceFile {
             len: self.len,
             detached: true,
         })
+    }
+
+    /// Whether `text` is the text this detached file had (same length and digest).
+    #[must_use]
+    pub fn is_text_of(&self, text: &str) -> bool {
+        crate::corpus::digest(text) == (self.len, self.digest)
     }
 
     /// Whether the text was dropped ([`SourceFile::detached`]).

@@ -56,11 +56,11 @@ fn the_json_report_follows_its_schema() {
     );
 }
 
-/// A check for a machine format drops each finding's text once its positions are known
-/// (`Settings::findings_keep_text`, which `check` turns off for every format but the human
-/// one): on the examples' history, with blame, the corpus and history rules, a waiver, and
-/// with `--changed-since`, every machine format prints what a check that keeps the texts
-/// prints.
+/// A check drops each finding's text once its positions are known
+/// (`Settings::findings_keep_text`, which `check` turns off), and the human report reads each
+/// file again to show its lines: on the examples' history, with blame, the corpus and history
+/// rules, a waiver, and with `--changed-since`, every format prints what a check that keeps
+/// the texts prints.
 #[test]
 fn a_check_that_drops_the_texts_reports_what_one_that_keeps_them_does() {
     use aims_lint::report::{self, Format, Options};
@@ -104,8 +104,10 @@ fn a_check_that_drops_the_texts_reports_what_one_that_keeps_them_does() {
             width: 100,
             concise_blame: false,
             link_base: None,
+            root: Some(common::examples_repository().to_path_buf()),
         };
         for format in [
+            Format::Human,
             Format::Concise,
             Format::Github,
             Format::Markdown,

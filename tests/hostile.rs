@@ -1018,3 +1018,87 @@ fn a_link_or_a_pipe_in_the_place_of_a_document_fails_the_gate() {
         }
     }
 }
+
+/// Findings keep no text once their positions are known, and the human report reads each file
+/// again to show its lines. A file changed after the check (the same length, other bytes) or
+/// replaced by a link shows no lines, never other lines under the old positions: its finding is
+/// still reported, with its label and why its lines are missing. The other files show theirs.
+#[test]
+fn the_human_report_shows_no_lines_of_a_file_changed_after_the_check() {
+    use aims_lint::config::Settings;
+    use aims_lint::discover::Candidate;
+    use aims_lint::report::{self, Format, Options};
+    use aims_lint::rules::Registry;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::defaults(dir.path().to_path_buf());
+    settings.findings_keep_text = false;
+    let registry = Registry::load(&settings).unwrap();
+    let card = "---\npipeline_tag: fill-mask\n---\n# Card KEPT\n";
+    let mut candidates = Vec::new();
+    for name in ["changed", "kept", "linked"] {
+        let rel = format!("model-cards/{name}.md");
+        let path = dir.path().join(&rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, card.replace("KEPT", &name.to_uppercase())).unwrap();
+        candidates.push(Candidate {
+            rel,
+            path,
+            explicit: true,
+        });
+    }
+    let outcome = aims_lint::run::lint(
+        candidates,
+        Vec::new(),
+        &settings,
+        &registry,
+        dir.path(),
+        None,
+    );
+    assert!(outcome.findings.iter().all(|f| f.source.is_detached()));
+    let cards = dir.path().join("model-cards");
+    std::fs::write(cards.join("changed.md"), card.replace("KEPT", "XXXXXXX")).unwrap();
+    std::fs::rename(cards.join("linked.md"), dir.path().join("elsewhere.md")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.md"), cards.join("linked.md")).unwrap();
+    let options = Options {
+        root: Some(dir.path().to_path_buf()),
+        width: 1000,
+        ..Options::default()
+    };
+    let mut out = Vec::new();
+    report::write(&mut out, &outcome, Format::Human, &options, &registry).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let per_file = |name: &str| {
+        outcome
+            .findings
+            .iter()
+            .filter(|f| f.path().contains(name))
+            .count()
+    };
+    assert!(
+        per_file("kept") > 0 && per_file("changed") == per_file("kept"),
+        "{out}"
+    );
+    let missing = "(its lines are not shown: the file changed after aims-lint read it; run again)";
+    assert_eq!(
+        out.matches(missing).count(),
+        per_file("changed") + per_file("linked"),
+        "{out}"
+    );
+    // The lines of the file that did not change, and none of the others, old or new.
+    assert!(out.contains("# Card KEPT"), "{out}");
+    for gone in ["# Card CHANGED", "# Card XXXXXXX", "# Card LINKED"] {
+        assert!(!out.contains(gone), "{gone}: {out}");
+    }
+    // Each finding is still there, with its label, and where it is when its lines are not.
+    for f in &outcome.findings {
+        let label = f.detail.as_deref().unwrap_or(&f.message);
+        let line = format!("{}:{}: {label} {missing}", f.path(), f.span);
+        assert_eq!(
+            out.contains(&line),
+            !f.path().contains("kept"),
+            "{line}: {out}"
+        );
+        assert!(out.contains(label), "{label}: {out}");
+    }
+}

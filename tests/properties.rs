@@ -144,6 +144,7 @@ fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
             width: 80,
             concise_blame: false,
             link_base: Some("https://github.com/o/r/blob/abc".to_string()),
+            root: None,
         };
         report::write(&mut out, &outcome, format, &options, &registry).unwrap();
         let text = String::from_utf8(out).unwrap();
@@ -170,11 +171,11 @@ fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
     }
 }
 
-/// The machine formats show no line of a document, so a run for them drops each finding's text
-/// once its positions are known (`Settings::findings_keep_text`): what they print must not
-/// change for it, on any input.
+/// A check drops each finding's text once its positions are known
+/// (`Settings::findings_keep_text`), and the human report reads each file again to show its
+/// lines: what every format prints must not change for it, on any input.
 #[test]
-fn findings_that_drop_their_text_print_the_same_in_every_machine_format() {
+fn findings_that_drop_their_text_print_the_same_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::defaults(dir.path().to_path_buf());
     let registry = Registry::load(&settings).unwrap();
@@ -206,6 +207,7 @@ fn findings_that_drop_their_text_print_the_same_in_every_machine_format() {
         );
     }
     for format in [
+        Format::Human,
         Format::Concise,
         Format::Github,
         Format::Markdown,
@@ -217,6 +219,7 @@ fn findings_that_drop_their_text_print_the_same_in_every_machine_format() {
             width: 80,
             concise_blame: false,
             link_base: Some("https://github.com/o/r/blob/abc".to_string()),
+            root: Some(dir.path().to_path_buf()),
         };
         let print = |outcome| {
             let mut out = Vec::new();

@@ -55,6 +55,7 @@ fn render(outcome: &Outcome, registry: &Registry) -> String {
         width: 80,
         concise_blame: false,
         link_base: None,
+        root: None,
     };
     report::write(&mut out, outcome, report::Format::Human, &opts, registry).unwrap();
     out.extend_from_slice(b"---- concise ----\n");

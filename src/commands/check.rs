@@ -18,8 +18,8 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
     }
     let mut project = Project::load(&args.paths, &args.common)?;
     project.apply_cli_selection(&args.select, &args.ignore)?;
-    // Only the human report shows the lines of a finding.
-    project.settings.findings_keep_text = matches!(args.format, report::Format::Human);
+    // Findings keep no text: the human report reads each file again to show its lines.
+    project.settings.findings_keep_text = false;
     if args.cache {
         let git = project.git.as_ref().ok_or_else(|| {
             miette::miette!(
@@ -54,6 +54,7 @@ pub fn check(args: &CheckArgs) -> miette::Result<ExitStatus> {
         } else {
             100
         },
+        root: Some(project.root.clone()),
     };
     if !emit(|out| report::write(out, &outcome, args.format, &options, &project.registry))? {
         return Ok(ExitStatus::Success);

@@ -2,6 +2,8 @@
 
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -11,6 +13,7 @@ use miette::{
 use super::{Counts, plural};
 use crate::finding::{Finding, Severity};
 use crate::run::{History, Outcome};
+use crate::source::SourceFile;
 use crate::visible::visible;
 
 /// Said when blame ran in a shallow clone.
@@ -27,6 +30,9 @@ pub struct Options {
     pub concise_blame: bool,
     /// Where files are browsed, `<base>/<path>#L<line>`, for `markdown` links.
     pub link_base: Option<String>,
+    /// The repository root, for `human` to read again the files whose findings dropped their
+    /// text ([`SourceFile::detached`]) to show their lines.
+    pub root: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -36,6 +42,7 @@ impl Default for Options {
             width: 80,
             concise_blame: false,
             link_base: None,
+            root: None,
         }
     }
 }
@@ -48,8 +55,9 @@ const LONG_LINE: usize = 400;
 const BEFORE: usize = 120;
 const AFTER: usize = 240;
 
-/// A finding as miette sees it: the lines around it from the file, or cut from long lines.
-struct Rendered<'a>(&'a Finding, Option<Snippet>);
+/// A finding as miette sees it: the lines around it from its file (`None` when the file could
+/// not be read again as it was checked), or cut from long lines.
+struct Rendered<'a>(&'a Finding, Option<&'a SourceFile>, Option<Snippet>);
 
 /// The lines around a finding, cut to a window around it, with the labels moved to match.
 struct Snippet {
@@ -92,9 +100,9 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// The snippet of `f` if a line around it is long, else `None` (miette reads the file).
-fn snippet(f: &Finding) -> Option<Snippet> {
-    let src = &f.source;
+/// The snippet of `f` in `src`, its file, if a line around it is long, else `None` (miette
+/// reads the file).
+fn snippet(f: &Finding, src: &SourceFile) -> Option<Snippet> {
     let text = src.text();
     let first = f.span.start.line.saturating_sub(1).max(1);
     let last = (f.span.start.line + 1).min(src.line_count() as u32);
@@ -186,7 +194,17 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        let help = visible(&self.0.rule.help).into_owned();
+        let mut help = visible(&self.0.rule.help).into_owned();
+        if self.1.is_none() {
+            // The place and the label go with the lines: said here instead.
+            let _ = write!(
+                help,
+                "\n{}:{}: {} (its lines are not shown: the file changed after aims-lint read it; run again)",
+                visible(self.0.path()),
+                self.0.span,
+                primary_label(self.0)
+            );
+        }
         Some(match &self.0.blame {
             Some(b) => Box::new(format!("{help}\n{}", visible(&b.describe()))),
             None => Box::new(help),
@@ -194,16 +212,17 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        match &self.1 {
+        match &self.2 {
             Some(snippet) => Some(snippet),
-            None => Some(&*self.0.source),
+            None => self.1.map(|s| s as &dyn SourceCode),
         }
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if let Some(snippet) = &self.1 {
+        if let Some(snippet) = &self.2 {
             return Some(Box::new(snippet.labels.iter().cloned()));
         }
+        self.1?;
         let f = self.0;
         let primary =
             LabeledSpan::new_primary_with_span(Some(primary_label(f)), f.span.to_source_span());
@@ -212,6 +231,20 @@ impl Diagnostic for Rendered<'_> {
         });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
+}
+
+/// The text of `source`, whose findings dropped it ([`SourceFile::detached`]), read again under
+/// `root` (never through a link, no larger than it was), if it is still the text checked.
+fn read_again(source: &SourceFile, root: Option<&Path>) -> Option<Arc<SourceFile>> {
+    let path = root?.join(source.name());
+    let text = crate::source::read_regular(&path, source.len() as u64 + 3).ok()?;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    source
+        .is_text_of(&text)
+        .then(|| SourceFile::new(source.name(), text))
 }
 
 /// The last line: what was found in how many documents, and what was not shown; its colour.
@@ -310,14 +343,27 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> i
         .with_width(opts.width)
         .with_context_lines(1);
     let mut buf = String::new();
+    // The file last read again, by name: findings are sorted by path, so each is read once.
+    let mut again: Option<(&str, Option<Arc<SourceFile>>)> = None;
     for f in &outcome.findings {
         buf.clear();
+        let source = if f.source.is_detached() {
+            match &again {
+                Some((name, source)) if *name == f.path() => source.clone(),
+                _ => {
+                    let source = read_again(&f.source, opts.root.as_deref());
+                    again = Some((f.path(), source.clone()));
+                    source
+                }
+            }
+        } else {
+            Some(Arc::clone(&f.source))
+        };
+        let src = source.as_deref();
+        let rendered = Rendered(f, src, src.and_then(|s| snippet(f, s)));
         // Rendering into a String cannot fail for I/O reasons; a formatting error would be a
         // bug in miette, and the plain line below still says what was found.
-        if handler
-            .render_report(&mut buf, &Rendered(f, snippet(f)))
-            .is_err()
-        {
+        if handler.render_report(&mut buf, &rendered).is_err() {
             buf = format!(
                 "{}:{}: {}\n",
                 visible(f.path()),
