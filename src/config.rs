@@ -183,10 +183,10 @@ pub struct Settings {
     /// With `check --cache`: the file that keeps what the corpus stage needs of each document,
     /// for the next run to reuse (see `run::cache`). `None` otherwise.
     pub cache: Option<PathBuf>,
-    /// Whether findings keep their document's text once the stages that read it are done: the
-    /// human report shows the lines of each finding, and the machine formats show none. Their
+    /// Whether findings keep their document's text once the stages that read it are done. Their
     /// text is most of what a large run holds when many documents have findings (the whole
-    /// repository, on first adoption). `true` unless the command sets it.
+    /// repository, on first adoption): `check` turns it off, and its human report reads each
+    /// file again to show its lines. `true` unless the command sets it.
     pub findings_keep_text: bool,
     /// The file's text and the spans of the rule ids its selectors name, to check them once the
     /// rules are loaded.
