@@ -95,6 +95,28 @@ pub fn read_regular(path: &std::path::Path, max: u64) -> Result<String, String> 
     String::from_utf8(read_regular_bytes(path, max)?).map_err(|e| e.to_string())
 }
 
+/// The document `name` (relative to `root`, or as given: a file named outside the repository
+/// keeps the path it was given) read again, never through a link and no larger than it was,
+/// without its byte-order mark, if it is still the text whose [`crate::corpus::digest`] is
+/// `digest`: a file changed during the run is not shown or reported with stale spans.
+#[must_use]
+pub fn read_again(
+    root: &std::path::Path,
+    name: &str,
+    digest: (usize, u64),
+) -> Option<Arc<SourceFile>> {
+    // Room for a byte-order mark, which the text checked no longer has.
+    let max = digest.0 as u64 + 3;
+    let text = read_regular(&root.join(name), max)
+        .or_else(|_| read_regular(std::path::Path::new(name), max))
+        .ok()?;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    (crate::corpus::digest(&text) == digest).then(|| SourceFile::new(name, text))
+}
+
 /// [`read_regular`], for a file of any bytes (evidence cited as a PDF, an image).
 ///
 /// # Errors
@@ -187,7 +209,7 @@ impl SourceFile {
     /// kept its file whole so that a report could show its lines, and a run with findings in
     /// many large documents held all of them until it ended; once its positions are known, the
     /// machine formats need none of it, and the human report reads each file again as it
-    /// prints it ([`SourceFile::is_text_of`]). Nothing may ask a detached file for its text or
+    /// prints it ([`SourceFile::read_again`]). Nothing may ask a detached file for its text or
     /// a position (a debug build panics; a release build sees an empty file).
     #[must_use]
     pub fn detached(&self) -> Arc<Self> {
@@ -204,10 +226,11 @@ impl SourceFile {
         })
     }
 
-    /// Whether `text` is the text this detached file had (same length and digest).
+    /// This detached file read again under `root` ([`read_again`]), if it is still the text
+    /// that was checked.
     #[must_use]
-    pub fn is_text_of(&self, text: &str) -> bool {
-        crate::corpus::digest(text) == (self.len, self.digest)
+    pub fn read_again(&self, root: &std::path::Path) -> Option<Arc<Self>> {
+        read_again(root, &self.name, (self.len, self.digest))
     }
 
     /// Whether the text was dropped ([`SourceFile::detached`]).

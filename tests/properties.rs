@@ -96,6 +96,15 @@ fn inputs(dir: &std::path::Path) -> (Vec<Candidate>, std::collections::HashMap<S
     (candidates, texts)
 }
 
+/// Report options without colour, with links to files, reading files again under `root`.
+fn options(root: Option<&std::path::Path>) -> Options {
+    Options {
+        link_base: Some("https://github.com/o/r/blob/abc".to_string()),
+        root: root.map(std::path::Path::to_path_buf),
+        ..Options::default()
+    }
+}
+
 #[test]
 fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
@@ -139,13 +148,7 @@ fn any_input_gives_findings_inside_it_and_safe_text_in_every_format() {
         Format::Sarif,
     ] {
         let mut out = Vec::new();
-        let options = Options {
-            color: false,
-            width: 80,
-            concise_blame: false,
-            link_base: Some("https://github.com/o/r/blob/abc".to_string()),
-            root: None,
-        };
+        let options = options(None);
         report::write(&mut out, &outcome, format, &options, &registry).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
@@ -214,13 +217,7 @@ fn findings_that_drop_their_text_print_the_same_in_every_format() {
         Format::Json,
         Format::Sarif,
     ] {
-        let options = Options {
-            color: false,
-            width: 80,
-            concise_blame: false,
-            link_base: Some("https://github.com/o/r/blob/abc".to_string()),
-            root: Some(dir.path().to_path_buf()),
-        };
+        let options = options(Some(dir.path()));
         let print = |outcome| {
             let mut out = Vec::new();
             report::write(&mut out, outcome, format, &options, &registry).unwrap();

@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use miette::{
@@ -233,20 +233,6 @@ impl Diagnostic for Rendered<'_> {
     }
 }
 
-/// The text of `source`, whose findings dropped it ([`SourceFile::detached`]), read again under
-/// `root` (never through a link, no larger than it was), if it is still the text checked.
-fn read_again(source: &SourceFile, root: Option<&Path>) -> Option<Arc<SourceFile>> {
-    let path = root?.join(source.name());
-    let text = crate::source::read_regular(&path, source.len() as u64 + 3).ok()?;
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    source
-        .is_text_of(&text)
-        .then(|| SourceFile::new(source.name(), text))
-}
-
 /// The last line: what was found in how many documents, and what was not shown; its colour.
 fn summary(outcome: &Outcome) -> (String, &'static str) {
     let counts = Counts::of(outcome);
@@ -351,7 +337,7 @@ pub(super) fn write(out: &mut dyn Write, outcome: &Outcome, opts: &Options) -> i
             match &again {
                 Some((name, source)) if *name == f.path() => source.clone(),
                 _ => {
-                    let source = read_again(&f.source, opts.root.as_deref());
+                    let source = opts.root.as_deref().and_then(|r| f.source.read_again(r));
                     again = Some((f.path(), source.clone()));
                     source
                 }

@@ -11,7 +11,6 @@ use crate::corpus::{self, Corpus, Entry};
 use crate::finding::Finding;
 use crate::parse::{self, Format};
 use crate::rules::Registry;
-use crate::source::SourceFile;
 
 use rayon::prelude::*;
 
@@ -130,8 +129,8 @@ pub(super) fn corpus_stage(
 
 /// Turn corpus findings into findings of the files they are about, reading each file again:
 /// the corpus keeps no text. Unless `keep_text`, they keep no text either (see
-/// [`SourceFile::detached`]), but for the references: `--changed-since` reads the value each
-/// cites ([`corpus::cited_value`]) to tell whether the change broke it.
+/// [`crate::source::SourceFile::detached`]), but for the references: `--changed-since` reads
+/// the value each cites ([`corpus::cited_value`]) to tell whether the change broke it.
 fn attach(
     files: &mut [FileOutput],
     cx: &corpus::rules::Context<'_>,
@@ -156,7 +155,7 @@ fn attach(
             .first()
             .map(|f| Arc::clone(&f.source))
             .filter(|s| !s.is_detached() && corpus::digest(s.text()) == entry.digest)
-            .or_else(|| reread(entry, root));
+            .or_else(|| crate::source::read_again(root, &entry.rel, entry.digest));
         let Some(source) = source else {
             errors.push(format!(
                 "{}: changed while aims-lint read it; run again",
@@ -188,19 +187,6 @@ fn attach(
             file.findings.push(f);
         }
     }
-}
-
-/// The text of a corpus document, read again, if it is what the corpus saw.
-fn reread(entry: &Entry, root: &Path) -> Option<Arc<SourceFile>> {
-    // A file named outside the repository keeps the path it was given.
-    let bytes = std::fs::read(entry.path(root))
-        .or_else(|_| std::fs::read(&entry.rel))
-        .ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map_or(text.clone(), str::to_string);
-    (corpus::digest(&text) == entry.digest).then(|| SourceFile::new(entry.rel.clone(), text))
 }
 
 /// What the corpus keeps of each document read only for the corpus (the rest of the
